@@ -1,0 +1,83 @@
+# Named Loom configurations: the one place their dimensions are written.
+# Everything else (Verilator -G parameters, the C++ header loom/configs.h used
+# by the model and the testbench) is generated from these lists.
+
+#          name    P   SbufBytes SbufWordBytes PsumBanks PsumEntries CmdDepth
+set(LOOM_CONFIG_tiny   4    1024   8 2  16 4)
+set(LOOM_CONFIG_small  8    4096   8 4  64 4)
+set(LOOM_CONFIG_medium 16   8192   8 4 128 4)
+set(LOOM_CONFIG_trn    128 196608  8 8 512 4)
+set(LOOM_CONFIG_NAMES tiny small medium trn)
+# Configurations the RTL is built and co-simulated at in `make test`.
+set(LOOM_RTL_CONFIGS tiny small medium)
+set(LOOM_DEFAULT_CONFIG small)
+
+function(loom_config_fields NAME OUT_PREFIX)
+  list(GET LOOM_CONFIG_${NAME} 0 p)
+  list(GET LOOM_CONFIG_${NAME} 1 sb)
+  list(GET LOOM_CONFIG_${NAME} 2 wb)
+  list(GET LOOM_CONFIG_${NAME} 3 banks)
+  list(GET LOOM_CONFIG_${NAME} 4 entries)
+  list(GET LOOM_CONFIG_${NAME} 5 depth)
+  set(${OUT_PREFIX}_P ${p} PARENT_SCOPE)
+  set(${OUT_PREFIX}_SB ${sb} PARENT_SCOPE)
+  set(${OUT_PREFIX}_WB ${wb} PARENT_SCOPE)
+  set(${OUT_PREFIX}_BANKS ${banks} PARENT_SCOPE)
+  set(${OUT_PREFIX}_ENTRIES ${entries} PARENT_SCOPE)
+  set(${OUT_PREFIX}_DEPTH ${depth} PARENT_SCOPE)
+endfunction()
+
+# --- loom/configs.h ---------------------------------------------------------
+set(LOOM_GEN_DIR ${CMAKE_BINARY_DIR}/gen)
+set(_cfg_entries "")
+foreach(name IN LISTS LOOM_CONFIG_NAMES)
+  loom_config_fields(${name} c)
+  string(APPEND _cfg_entries
+    "    Config{\"${name}\", ${c_P}, ${c_SB}, ${c_WB}, ${c_BANKS}, ${c_ENTRIES}, ${c_DEPTH}},\n")
+endforeach()
+set(LOOM_CONFIG_TABLE "${_cfg_entries}")
+configure_file(${CMAKE_SOURCE_DIR}/cmake/configs.h.in ${LOOM_GEN_DIR}/loom/configs.h @ONLY)
+add_library(loom_configs INTERFACE)
+target_include_directories(loom_configs INTERFACE ${LOOM_GEN_DIR})
+
+# --- RTL models ---------------------------------------------------------------
+file(STRINGS ${CMAKE_SOURCE_DIR}/rtl/files.f _rtl_files REGEX "^[^#].*\\.sv$")
+set(LOOM_RTL_SOURCES "")
+foreach(f IN LISTS _rtl_files)
+  list(APPEND LOOM_RTL_SOURCES ${CMAKE_SOURCE_DIR}/${f})
+endforeach()
+
+# loom_add_rtl_model(<model> CONFIG <config> [DEFINES d1 d2 ...] [COVERAGE])
+# Builds library loom_rtl_<model>: the Verilated loom_tensor_top (class
+# Vtensor_<model>) plus a factory loom::make_rtl_dut_<model>() that returns it
+# behind the Verilator-free loom::RtlDut interface (tb/rtl_dut.h).
+function(loom_add_rtl_model MODEL)
+  cmake_parse_arguments(A "COVERAGE" "CONFIG" "DEFINES" ${ARGN})
+  loom_config_fields(${A_CONFIG} c)
+  set(defs "")
+  foreach(d IN LISTS A_DEFINES)
+    list(APPEND defs +define+${d})
+  endforeach()
+  set(extra "")
+  if(A_COVERAGE)
+    set(extra COVERAGE)
+  endif()
+  set(LOOM_MODEL ${MODEL})
+  configure_file(${CMAKE_SOURCE_DIR}/tb/rtl_factory.cpp.in
+                 ${LOOM_GEN_DIR}/rtl_factory_${MODEL}.cpp @ONLY)
+  add_library(loom_rtl_${MODEL} STATIC ${LOOM_GEN_DIR}/rtl_factory_${MODEL}.cpp)
+  target_link_libraries(loom_rtl_${MODEL} PUBLIC loom_tb_rtl)
+  verilate(loom_rtl_${MODEL}
+    PREFIX Vtensor_${MODEL}
+    TOP_MODULE loom_tensor_top
+    SOURCES ${LOOM_RTL_SOURCES}
+    TRACE_FST ${extra}
+    DIRECTORY ${CMAKE_BINARY_DIR}/verilated/${MODEL}
+    VERILATOR_ARGS
+      -O3 --assert -Wno-fatal -Wno-lint -Wno-style
+      --x-assign unique --x-initial unique
+      -GP=${c_P} -GSbufBytes=${c_SB} -GSbufWordBytes=${c_WB}
+      -GPsumBanks=${c_BANKS} -GPsumEntries=${c_ENTRIES} -GCmdDepth=${c_DEPTH}
+      ${defs}
+      ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
+endfunction()

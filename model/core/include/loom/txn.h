@@ -1,0 +1,47 @@
+// Observable transactions: what the RTL monitors emit and the golden model
+// predicts. The scoreboard compares them channel by channel.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+
+namespace loom {
+
+enum class Channel : uint8_t {
+  kCmdAccept,  // tag: command accepted into the tensor-engine queue
+  kIssue,      // tag, data = PeOp
+  kLdwRetire,  // tag
+  kMmRetire,   // tag
+  kSbufWrite,  // part, addr (byte), data (bytes, little-endian), strb
+  kPsumWrite,  // part, bank, addr (entry), data (int32 value as uint32), strb = accumulate
+};
+inline constexpr int kNumChannels = 6;
+
+const char* channel_name(Channel c);
+
+struct Txn {
+  uint64_t cycle = 0;
+  Channel channel = Channel::kCmdAccept;
+  uint32_t tag = 0;
+  uint32_t part = 0;
+  uint32_t bank = 0;
+  uint32_t addr = 0;
+  uint64_t data = 0;
+  uint64_t strb = 0;
+
+  // Everything but the cycle: what must match exactly.
+  auto payload() const { return std::tie(channel, tag, part, bank, addr, data, strb); }
+  bool same_payload(const Txn& o) const { return payload() == o.payload(); }
+  bool operator==(const Txn& o) const { return cycle == o.cycle && same_payload(o); }
+
+  // Canonical order of the expected stream: by cycle, then channel, then
+  // partition (the order the monitors emit within one cycle).
+  bool operator<(const Txn& o) const {
+    return std::tie(cycle, channel, part) < std::tie(o.cycle, o.channel, o.part);
+  }
+
+  std::string to_string() const;
+};
+
+}  // namespace loom
