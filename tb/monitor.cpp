@@ -1,0 +1,43 @@
+#include "monitor.h"
+
+namespace loom {
+
+void Monitor::observe(uint64_t cycle, const RtlInputs& in, const RtlOutputs& o,
+                      std::vector<Txn>& out) {
+  auto event = [&](Channel ch) -> Txn& {
+    Txn& t = out.emplace_back();
+    t.cycle = cycle;
+    t.channel = ch;
+    return t;
+  };
+  if (in.cmd_valid && o.cmd_ready) {
+    event(Channel::kCmdAccept).tag = uint32_t(accepted_ & 0xffff);
+    ++accepted_;
+  }
+  if (o.issue_valid) {
+    Txn& t = event(Channel::kIssue);
+    t.tag = o.issue_tag;
+    t.data = o.issue_op;
+  }
+  if (o.ldw_retire_valid) event(Channel::kLdwRetire).tag = o.ldw_retire_tag;
+  if (o.mm_retire_valid) event(Channel::kMmRetire).tag = o.mm_retire_tag;
+  if (o.sbuf_wr_valid) {
+    Txn& t = event(Channel::kSbufWrite);
+    t.part = o.sbuf_wr_part;
+    t.addr = o.sbuf_wr_addr;
+    t.data = o.sbuf_wr_data;
+    t.strb = o.sbuf_wr_strb;
+  }
+  for (uint32_t m = 0; m < o.psum.size(); ++m) {
+    const PsumObs& p = o.psum[m];
+    if (!p.valid) continue;
+    Txn& t = event(Channel::kPsumWrite);
+    t.part = m;
+    t.bank = p.bank;
+    t.addr = p.entry;
+    t.data = p.value;
+    t.strb = p.acc ? 1 : 0;
+  }
+}
+
+}  // namespace loom

@@ -1,0 +1,89 @@
+#include "triage.h"
+
+#include <fmt/format.h>
+
+namespace loom {
+
+std::optional<size_t> producing_command(const Config& cfg, const Stimulus& stim,
+                                        const Prediction& pred, const Txn& t) {
+  if (t.channel == Channel::kSbufWrite) return std::nullopt;
+  if (t.channel != Channel::kPsumWrite) {
+    // Tags count accepted commands mod 2^16; runs here stay below that.
+    return t.tag < stim.cmds.size() ? std::optional<size_t>(t.tag) : std::nullopt;
+  }
+  // PSUM write of partition m, element f lands at s + P + 1 + f + m.
+  for (size_t i = 0; i < stim.cmds.size() && i < pred.issue_cycle.size(); ++i) {
+    const PeCmd& c = stim.cmds[i].cmd;
+    if (c.op != PeOp::kMm || c.psum_bank != t.bank) continue;
+    const int64_t f = int64_t(t.cycle) - int64_t(pred.issue_cycle[i]) - cfg.partitions - 1 - t.part;
+    if (f >= 0 && f < int64_t(c.cols) && c.psum_off + f == t.addr) return i;
+  }
+  return std::nullopt;
+}
+
+std::string triage_report(const Config& cfg, const Stimulus& stim, const CosimResult& res,
+                          const CosimOptions& opt) {
+  std::string s;
+  auto line = [&](auto&&... args) {
+    s += fmt::format(std::forward<decltype(args)>(args)...);
+    s += '\n';
+  };
+  line("LOOM CO-SIMULATION FAILURE: {}", opt.name);
+  line("configuration {}: P={} SBUF={} B/partition PSUM={} banks x {} entries", cfg.name,
+       cfg.partitions, cfg.sbuf_bytes, cfg.psum_banks, cfg.psum_entries);
+  line("transactions compared before the failure: {}", res.compared);
+  if (!res.error.empty()) line("RTL error: {}", res.error);
+  if (res.mismatch) {
+    const Mismatch& m = *res.mismatch;
+    line("");
+    line("first mismatch: {}", m.summary());
+    const Txn& t = m.expected ? *m.expected : *m.actual;
+    if (t.channel == Channel::kPsumWrite) {
+      line("  where:    PSUM bank {}, partition {} (array column {}), entry {}", t.bank, t.part,
+           t.part, t.addr);
+    } else if (t.channel == Channel::kSbufWrite) {
+      line("  where:    SBUF partition {}, byte address {:#x}", t.part, t.addr);
+    }
+    line("  expected: {}", m.expected ? m.expected->to_string() : "(nothing)");
+    line("  actual:   {}", m.actual ? m.actual->to_string() : "(nothing)");
+    if (auto i = producing_command(cfg, stim, res.prediction, t)) {
+      const PeCmd& c = stim.cmds[*i].cmd;
+      const uint64_t s_i = *i < res.prediction.issue_cycle.size() ? res.prediction.issue_cycle[*i] : 0;
+      line("  operation: #{} {} (expected issue at cycle {})", *i, c.to_string(), s_i);
+      if (t.channel == Channel::kPsumWrite) {
+        line("  element:  f = {} of F = {}, from PE column {} after {} array rows", t.addr - c.psum_off,
+             c.cols, t.part, cfg.partitions);
+      }
+    }
+  }
+  if (!res.mem_mismatches.empty()) {
+    line("");
+    line("final memory differs in {}{} places; first:", res.mem_mismatches.size(),
+         res.mem_mismatches.size() >= 64 ? "+" : "");
+    for (size_t i = 0; i < res.mem_mismatches.size() && i < 8; ++i) {
+      const MemMismatch& mm = res.mem_mismatches[i];
+      if (mm.psum) {
+        line("  PSUM partition {} bank {} entry {}: expected {} actual {}", mm.part,
+             mm.addr / cfg.psum_entries, mm.addr % cfg.psum_entries, mm.expected, mm.actual);
+      } else {
+        line("  SBUF partition {} byte {:#x}: expected {:#04x} actual {:#04x}", mm.part, mm.addr,
+             mm.expected, mm.actual);
+      }
+    }
+  }
+  line("");
+  if (!res.wave_path.empty()) {
+    if (opt.waves) {
+      line("waveform: {} (whole run)", res.wave_path);
+    } else {
+      const uint64_t c = res.mismatch ? res.mismatch->cycle : res.rtl_cycles;
+      line("waveform: {} (cycles {} to {}; 10 time units per cycle)", res.wave_path,
+           c > opt.window_before ? c - opt.window_before : 0, c + opt.window_after);
+    }
+    line("view:     gtkwave {} waves/loom.gtkw", res.wave_path);
+  }
+  if (!opt.repro.empty()) line("reproduce: {}", opt.repro);
+  return s;
+}
+
+}  // namespace loom

@@ -1,0 +1,56 @@
+#include "cosim_fixture.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace loom::test {
+
+std::string test_file_name() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string n = std::string(info->test_suite_name()) + "." + info->name();
+  for (char& c : n) {
+    if (c == '/') c = '_';
+  }
+  return n;
+}
+
+static std::string full_test_name() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return std::string(info->test_suite_name()) + "." + info->name();
+}
+
+uint64_t test_seed(uint64_t fallback) {
+  uint64_t seed = fallback;
+  if (const char* e = std::getenv("LOOM_SEED"); e && *e) seed = std::strtoull(e, nullptr, 0);
+  fmt::print("[ seed     ] {} (override with LOOM_SEED={})\n", seed, seed);
+  return seed;
+}
+
+CosimResult cosim(RtlFactory factory, const Config& cfg, const Stimulus& stim,
+                  const std::string& repro_env) {
+  EXPECT_NE(factory, nullptr) << "no RTL model for configuration " << cfg.name;
+  CosimOptions opt;
+  opt.name = test_file_name();
+  const char* w = std::getenv("LOOM_WAVES");
+  opt.waves = w && std::string(w) == "1";
+  opt.repro = fmt::format("{}make test-one TEST='{}'", repro_env.empty() ? "" : repro_env + " ",
+                          full_test_name());
+  CosimResult r = run_cosim(factory, cfg, stim, opt);
+  fmt::print("[ cosim    ] {}: {} cycles, {} transactions and {} memory locations compared, {}\n",
+             cfg.name, r.rtl_cycles, r.compared, r.mem_compared, r.pass ? "PASS" : "FAIL");
+  if (!r.wave_path.empty()) fmt::print("[ waves    ] {}\n", r.wave_path);
+  return r;
+}
+
+void expect_pass(const CosimResult& r) {
+  if (r.pass) return;
+  std::ifstream in(r.report_path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  ADD_FAILURE() << "co-simulation failed; report " << r.report_path << ":\n" << ss.str();
+}
+
+}  // namespace loom::test
