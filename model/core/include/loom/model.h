@@ -1,0 +1,44 @@
+// The golden model's entry points: validation, the full prediction of a run,
+// and the timing-only schedule for fast performance estimates.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "loom/configs.h"
+#include "loom/prediction.h"
+#include "loom/stimulus.h"
+#include "loom/timing.h"
+
+namespace loom {
+
+// Empty string if `stim` is legal for `cfg` (docs/tensor_top.md field ranges,
+// aligned in-range SBUF writes, ...), otherwise a one-line description of the
+// first problem, naming the preload write or command index.
+std::string validate(const Config& cfg, const Stimulus& stim);
+
+// Empty string if the configuration itself is supported (parameter ranges of
+// docs/tensor_top.md; SbufWordBytes <= 8 because Txn::data is 64 bits).
+std::string validate_config(const Config& cfg);
+
+// The complete expected transaction stream of a run, the final SBUF/PSUM
+// image, the end cycle, the MAC count and the issue cycle of every command.
+// Throws std::invalid_argument with validate()'s message on illegal input.
+Prediction predict(const Config& cfg, const Stimulus& stim);
+
+// Timing only (no arithmetic): accept/issue/retire of every command.
+struct Schedule {
+  std::vector<OpTiming> ops;
+  uint64_t end_cycle = 0;  // the last event: last preload write or latest retire
+};
+// Throws std::invalid_argument on illegal input, like predict().
+Schedule schedule(const Config& cfg, const Stimulus& stim);
+
+// MACs / (P * P * (end_cycle + 1)), docs/timing.md "Utilization".
+double utilization(const Config& cfg, uint64_t macs, uint64_t end_cycle);
+inline double utilization(const Config& cfg, const Prediction& p) {
+  return utilization(cfg, p.macs, p.end_cycle);
+}
+
+}  // namespace loom

@@ -1,0 +1,55 @@
+#include "loom/sc/sbuf_tlm.h"
+
+#include <fmt/format.h>
+
+namespace loom::sc {
+
+SbufTlm::SbufTlm(sc_core::sc_module_name name, const Config& cfg, TxnLog& log)
+    : sc_module(name),
+      wr_socket("wr_socket"),
+      rd_stat_socket("rd_stat_socket"),
+      rd_mov_socket("rd_mov_socket"),
+      cfg_(cfg),
+      log_(log),
+      state_(cfg) {
+  wr_socket.register_b_transport(this, &SbufTlm::b_transport);
+  rd_stat_socket.register_b_transport(this, &SbufTlm::b_transport);
+  rd_mov_socket.register_b_transport(this, &SbufTlm::b_transport);
+}
+
+void SbufTlm::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  const uint64_t a = gp.get_address();
+  const uint32_t n = gp.get_data_length();
+  const uint32_t part = uint32_t(a / cfg_.sbuf_bytes);
+  const uint32_t byte = uint32_t(a % cfg_.sbuf_bytes);
+  if (part >= cfg_.partitions || uint64_t(byte) + n > cfg_.sbuf_bytes || gp.get_streaming_width() < n) {
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (gp.is_read()) {
+    state_.read(part, byte, gp.get_data_ptr(), n);
+  } else if (gp.is_write()) {
+    // Byte enables: TLM's pattern (0xff = enabled), repeated over the data.
+    uint64_t strb = 0;
+    const unsigned char* be = gp.get_byte_enable_ptr();
+    const uint32_t be_len = gp.get_byte_enable_length();
+    for (uint32_t i = 0; i < n && i < 64; ++i) {
+      if (!be || be[i % be_len] == TLM_BYTE_ENABLED) strb |= uint64_t(1) << i;
+    }
+    state_.write(part, byte, gp.get_data_ptr(), n, strb);
+    Txn t;
+    t.cycle = txn_cycle(delay);
+    t.channel = Channel::kSbufWrite;
+    t.part = part;
+    t.addr = byte;
+    t.data = pack_bytes_le(gp.get_data_ptr(), n);
+    t.strb = strb;
+    log_.push_back(t);
+  } else {
+    gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+}  // namespace loom::sc
