@@ -202,10 +202,15 @@ TEST(Timing, UtilizationOfWellTiledStream) {
   }
   const Prediction p = predict(c, st);
   EXPECT_EQ(p.macs, 16u * 8 * 8 * 64);
-  EXPECT_DOUBLE_EQ(utilization(c, p), double(p.macs) / (64.0 * (p.end_cycle + 1)));
+  // Compute window: first issue to last event inclusive (the preload is not
+  // counted): s0 .. s0 + 1 + 16 * 64 + 2P - 1.
+  const uint64_t s0 = st.preload.size() + 1;
+  EXPECT_EQ(p.issue_cycle.front(), s0);
+  EXPECT_EQ(compute_cycles(p), 1u + 16 * 64 + 2 * 8);
+  EXPECT_DOUBLE_EQ(utilization(c, p), double(p.macs) / (64.0 * compute_cycles(p)));
+  EXPECT_DOUBLE_EQ(utilization(c, p), 1024.0 / 1041.0);
   EXPECT_EQ(schedule(c, st).end_cycle, p.end_cycle);
-  // Moving port busy 16 * 64 of the cycles after the preload.
-  EXPECT_GT(utilization(c, p), 0.7);
+  EXPECT_EQ(utilization(c, Prediction{}), 0.0);
 }
 
 // --- A cycle-stepped model of the queue, written independently -------------

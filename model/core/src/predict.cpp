@@ -97,9 +97,20 @@ Prediction predict(const Config& cfg, const Stimulus& stim) {
   return pred;
 }
 
-double utilization(const Config& cfg, uint64_t macs, uint64_t end_cycle) {
-  const double peak = double(cfg.partitions) * cfg.partitions * double(end_cycle + 1);
+double utilization(const Config& cfg, uint64_t macs, uint64_t first_issue, uint64_t end_cycle) {
+  if (end_cycle < first_issue) return 0.0;
+  const double peak = double(cfg.partitions) * cfg.partitions * double(end_cycle + 1 - first_issue);
   return double(macs) / peak;
+}
+
+uint64_t compute_cycles(const Prediction& p) {
+  if (p.issue_cycle.empty()) return 0;
+  return p.end_cycle + 1 - p.issue_cycle.front();
+}
+
+double utilization(const Config& cfg, const Prediction& p) {
+  if (p.issue_cycle.empty()) return 0.0;
+  return utilization(cfg, p.macs, p.issue_cycle.front(), p.end_cycle);
 }
 
 }  // namespace loom

@@ -35,10 +35,13 @@ struct Schedule {
 // Throws std::invalid_argument on illegal input, like predict().
 Schedule schedule(const Config& cfg, const Stimulus& stim);
 
-// MACs / (P * P * (end_cycle + 1)), docs/timing.md "Utilization".
-double utilization(const Config& cfg, uint64_t macs, uint64_t end_cycle);
-inline double utilization(const Config& cfg, const Prediction& p) {
-  return utilization(cfg, p.macs, p.end_cycle);
-}
+// docs/timing.md "Utilization": MACs / (P * P * cycles), where cycles is the
+// compute window from the first issue to the last event, inclusive (the SBUF
+// preload before the first command is not counted).
+double utilization(const Config& cfg, uint64_t macs, uint64_t first_issue, uint64_t end_cycle);
+// The compute window of a prediction (0 without commands).
+uint64_t compute_cycles(const Prediction& p);
+// Utilization of a prediction (0 without commands).
+double utilization(const Config& cfg, const Prediction& p);
 
 }  // namespace loom
