@@ -47,7 +47,8 @@ TEST(Functional, IdentityWeightsCopyMovingData) {
   add_cmd(st, PeCmd::mm(64, f, 2, 7, false));
   const Prediction pr = predict(c, st);
   for (uint32_t m = 0; m < p; ++m)
-    for (uint32_t i = 0; i < f; ++i) EXPECT_EQ(psum_at(pr, c, m, 2, 7 + i), x[m][i]) << m << "," << i;
+    for (uint32_t i = 0; i < f; ++i)
+      EXPECT_EQ(psum_at(pr, c, m, 2, 7 + i), x[m][i]) << m << "," << i;
   EXPECT_EQ(pr.macs, uint64_t(p) * p * f);
 }
 
@@ -126,10 +127,11 @@ TEST(Functional, WeightsPlacement) {
 TEST(Functional, SingleElementF1) {
   const Config c = test::cfg("tiny");
   Stimulus st;
-  preload_rows(st, c, 0, {{1, 0, 0, 0, 0, 0, 0, 0},
-                          {2, 0, 0, 0, 0, 0, 0, 0},
-                          {3, 0, 0, 0, 0, 0, 0, 0},
-                          {4, 0, 0, 0, 0, 0, 0, 0}});
+  preload_rows(st, c, 0,
+               {{1, 0, 0, 0, 0, 0, 0, 0},
+                {2, 0, 0, 0, 0, 0, 0, 0},
+                {3, 0, 0, 0, 0, 0, 0, 0},
+                {4, 0, 0, 0, 0, 0, 0, 0}});
   preload_rows(st, c, 8, filled(4, 8, -2));
   add_cmd(st, PeCmd::ldw(0, 4, 1));
   add_cmd(st, PeCmd::mm(8, 1, 1, 15, false));
@@ -143,9 +145,9 @@ TEST(Functional, SingleElementF1) {
 TEST(Functional, AccumulateGroupThenOverwrite) {
   const Config c = test::cfg("tiny");
   Stimulus st;
-  preload_rows(st, c, 0, filled(4, 8, 1));   // W = 1
-  preload_rows(st, c, 8, filled(4, 8, 2));   // X = 2  -> 8 per entry
-  preload_rows(st, c, 16, filled(4, 8, -1)); // X = -1 -> -4 per entry
+  preload_rows(st, c, 0, filled(4, 8, 1));    // W = 1
+  preload_rows(st, c, 8, filled(4, 8, 2));    // X = 2  -> 8 per entry
+  preload_rows(st, c, 16, filled(4, 8, -1));  // X = -1 -> -4 per entry
   add_cmd(st, PeCmd::ldw(0, 4, 4));
   add_cmd(st, PeCmd::mm(8, 4, 0, 0, false));   // 8
   add_cmd(st, PeCmd::mm(8, 4, 0, 0, true));    // 16

@@ -68,13 +68,18 @@ void run_gemm(const Config& c, uint32_t M, uint32_t K, uint32_t N, uint64_t seed
   const std::vector<int32_t> ref = reference_matmul(a, b, M, K, N);
   for (uint32_t m = 0; m < M; ++m)
     for (uint32_t n = 0; n < N; ++n)
-      ASSERT_EQ(test::psum_at(pr, c, m % p, m / p, n), ref[size_t(m) * N + n]) << "C[" << m << "][" << n << "]";
+      ASSERT_EQ(test::psum_at(pr, c, m % p, m / p, n), ref[size_t(m) * N + n])
+          << "C[" << m << "][" << n << "]";
   EXPECT_EQ(pr.macs, uint64_t(M) * K * N);
 }
 
-TEST(Gemm, TiledMatchesReferenceSmall) { run_gemm(test::cfg("small"), 30, 20, 50, test::test_seed(1)); }
+TEST(Gemm, TiledMatchesReferenceSmall) {
+  run_gemm(test::cfg("small"), 30, 20, 50, test::test_seed(1));
+}
 TEST(Gemm, TiledMatchesReferenceTiny) { run_gemm(test::cfg("tiny"), 7, 9, 16, test::test_seed(2)); }
-TEST(Gemm, TiledMatchesReferenceMedium) { run_gemm(test::cfg("medium"), 64, 48, 128, test::test_seed(3)); }
+TEST(Gemm, TiledMatchesReferenceMedium) {
+  run_gemm(test::cfg("medium"), 64, 48, 128, test::test_seed(3));
+}
 TEST(Gemm, TrnSingleTile) { run_gemm(test::cfg("trn"), 128, 256, 512, test::test_seed(4)); }
 
 }  // namespace

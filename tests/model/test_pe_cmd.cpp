@@ -37,8 +37,8 @@ TEST(PeCmd, FieldBitPositions) {
 TEST(PeCmd, AllFieldsSetLeavesReservedBitsZero) {
   const PeCmd c = PeCmd::mm(0x3ffff, 0x3ff, 7, 0x1ff, true);
   const uint64_t v = c.pack();
-  EXPECT_EQ(v >> 54, 0u);   // 63:54 reserved
-  EXPECT_EQ(v & 0x7, 0u);   // 2:0 reserved
+  EXPECT_EQ(v >> 54, 0u);  // 63:54 reserved
+  EXPECT_EQ(v & 0x7, 0u);  // 2:0 reserved
   EXPECT_EQ(v, (uint64_t(1) << 52) | (uint64_t(1) << 51) | (uint64_t(0x3ffff) << 33) |
                    (uint64_t(0x3ff) << 15) | (uint64_t(7) << 12) | (uint64_t(0x1ff) << 3));
 }

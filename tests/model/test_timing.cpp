@@ -282,8 +282,10 @@ TEST(Timing, MatchesCycleSteppedQueueOnRandomStimuli) {
         const std::vector<OpTiming> ref = stepped(c, st);
         ASSERT_EQ(sch.ops.size(), ref.size());
         for (size_t k = 0; k < ref.size(); ++k) {
-          ASSERT_EQ(sch.ops[k].accept, ref[k].accept) << name << " D=" << depth << " seed=" << s << " cmd " << k;
-          ASSERT_EQ(sch.ops[k].issue, ref[k].issue) << name << " D=" << depth << " seed=" << s << " cmd " << k;
+          ASSERT_EQ(sch.ops[k].accept, ref[k].accept)
+              << name << " D=" << depth << " seed=" << s << " cmd " << k;
+          ASSERT_EQ(sch.ops[k].issue, ref[k].issue)
+              << name << " D=" << depth << " seed=" << s << " cmd " << k;
           ASSERT_EQ(sch.ops[k].retire, ref[k].retire);
           ASSERT_EQ(sch.ops[k].bank, ref[k].bank);
         }
@@ -332,7 +334,8 @@ TEST(Timing, ComparisonCatchesAnOffByOneCycle) {
   q.txns[12].cycle += 1;
   const auto r = test::same_prediction(p, q);
   EXPECT_FALSE(r);
-  EXPECT_NE(std::string(r.message()).find("transaction 12 differs"), std::string::npos) << r.message();
+  EXPECT_NE(std::string(r.message()).find("transaction 12 differs"), std::string::npos)
+      << r.message();
   q = p;
   q.txns.pop_back();
   EXPECT_FALSE(test::same_prediction(p, q));

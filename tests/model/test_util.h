@@ -31,7 +31,8 @@ inline void preload_rows(Stimulus& st, const Config& c, uint32_t addr,
       w.part = k;
       w.addr = addr + j;
       w.data.assign(wb, 0);
-      for (uint32_t b = 0; b < wb && j + b < rows[k].size(); ++b) w.data[b] = uint8_t(rows[k][j + b]);
+      for (uint32_t b = 0; b < wb && j + b < rows[k].size(); ++b)
+        w.data[b] = uint8_t(rows[k][j + b]);
       w.strb = full;
       st.preload.push_back(w);
     }
@@ -43,7 +44,9 @@ inline std::vector<std::vector<int8_t>> filled(uint32_t rows, uint32_t cols, int
   return std::vector<std::vector<int8_t>>(rows, std::vector<int8_t>(cols, v));
 }
 
-inline void add_cmd(Stimulus& st, const PeCmd& cmd, uint32_t gap = 0) { st.cmds.push_back({cmd, gap}); }
+inline void add_cmd(Stimulus& st, const PeCmd& cmd, uint32_t gap = 0) {
+  st.cmds.push_back({cmd, gap});
+}
 
 // Seed of a random test: LOOM_SEED if set, else the test's default; printed
 // so a failure can be reproduced.
@@ -70,9 +73,9 @@ inline ::testing::AssertionResult same_prediction(const Prediction& a, const Pre
   const size_t n = std::min(a.txns.size(), b.txns.size());
   for (size_t i = 0; i < n; ++i) {
     if (!(a.txns[i] == b.txns[i])) {
-      return ::testing::AssertionFailure() << "transaction " << i << " differs:\n  expected "
-                                           << a.txns[i].to_string() << "\n  actual   "
-                                           << b.txns[i].to_string();
+      return ::testing::AssertionFailure()
+             << "transaction " << i << " differs:\n  expected " << a.txns[i].to_string()
+             << "\n  actual   " << b.txns[i].to_string();
     }
   }
   if (a.txns.size() != b.txns.size()) {
@@ -83,12 +86,15 @@ inline ::testing::AssertionResult same_prediction(const Prediction& a, const Pre
   }
   if (a.end_cycle != b.end_cycle)
     return ::testing::AssertionFailure() << "end_cycle " << a.end_cycle << " vs " << b.end_cycle;
-  if (a.macs != b.macs) return ::testing::AssertionFailure() << "macs " << a.macs << " vs " << b.macs;
+  if (a.macs != b.macs)
+    return ::testing::AssertionFailure() << "macs " << a.macs << " vs " << b.macs;
   if (a.issue_cycle != b.issue_cycle) return ::testing::AssertionFailure() << "issue cycles differ";
-  if (a.final_state.sbuf != b.final_state.sbuf) return ::testing::AssertionFailure() << "SBUF differs";
+  if (a.final_state.sbuf != b.final_state.sbuf)
+    return ::testing::AssertionFailure() << "SBUF differs";
   if (a.final_state.sbuf_written != b.final_state.sbuf_written)
     return ::testing::AssertionFailure() << "SBUF written marks differ";
-  if (a.final_state.psum != b.final_state.psum) return ::testing::AssertionFailure() << "PSUM differs";
+  if (a.final_state.psum != b.final_state.psum)
+    return ::testing::AssertionFailure() << "PSUM differs";
   if (a.final_state.psum_written != b.final_state.psum_written)
     return ::testing::AssertionFailure() << "PSUM written marks differ";
   return ::testing::AssertionSuccess();

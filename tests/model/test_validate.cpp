@@ -25,9 +25,9 @@ std::string check_cmd(const PeCmd& cmd, bool with_ldw = true) {
   return validate(test::cfg("tiny"), st);
 }
 
-#define EXPECT_REJECTS(expr, substr)                                  \
-  do {                                                                \
-    const std::string e_ = (expr);                                    \
+#define EXPECT_REJECTS(expr, substr)                                    \
+  do {                                                                  \
+    const std::string e_ = (expr);                                      \
     EXPECT_NE(e_.find(substr), std::string::npos) << "message: " << e_; \
   } while (0)
 
@@ -59,7 +59,8 @@ TEST(Validate, MmFields) {
   EXPECT_REJECTS(check_cmd(PeCmd::mm(0, 0, 0, 0, false)), "F=0 out of range 1..16");
   EXPECT_REJECTS(check_cmd(PeCmd::mm(0, 17, 0, 0, false)), "F=17 out of range");
   EXPECT_REJECTS(check_cmd(PeCmd::mm(0, 4, 2, 0, false)), "psum_bank=2 out of range 0..1");
-  EXPECT_REJECTS(check_cmd(PeCmd::mm(0, 4, 0, 13, false)), "psum_off + F = 17 exceeds PsumEntries 16");
+  EXPECT_REJECTS(check_cmd(PeCmd::mm(0, 4, 0, 13, false)),
+                 "psum_off + F = 17 exceeds PsumEntries 16");
   EXPECT_REJECTS(check_cmd(PeCmd::mm(1020, 8, 0, 0, false)), "sbuf_addr + F = 1028 exceeds");
   PeCmd c = PeCmd::mm(0, 4, 0, 0, false);
   c.rows = 2;
@@ -76,7 +77,8 @@ TEST(Validate, FieldsMustFitTheirBits) {
 
 TEST(Validate, ReadsOfBytesNeverPreloaded) {
   // base() preloads bytes 0..31 of every partition.
-  EXPECT_REJECTS(check_cmd(PeCmd::ldw(30, 4, 4)), "reads SBUF[0][0x20], which the preload never wrote");
+  EXPECT_REJECTS(check_cmd(PeCmd::ldw(30, 4, 4)),
+                 "reads SBUF[0][0x20], which the preload never wrote");
   EXPECT_REJECTS(check_cmd(PeCmd::mm(24, 9, 0, 0, false)), "reads SBUF[0][0x20]");
   // An MM reads K rows of the current weights: K = 2 reads only rows 0, 1.
   Stimulus st;
@@ -85,7 +87,8 @@ TEST(Validate, ReadsOfBytesNeverPreloaded) {
   add_cmd(st, PeCmd::mm(0, 16, 0, 0, false));
   EXPECT_EQ(validate(test::cfg("tiny"), st), "");
   add_cmd(st, PeCmd::ldw(0, 3, 4));
-  EXPECT_REJECTS(validate(test::cfg("tiny"), st), "cmd 2 (LDW sbuf=0x0 K=3 M=4): reads SBUF[2][0x0]");
+  EXPECT_REJECTS(validate(test::cfg("tiny"), st),
+                 "cmd 2 (LDW sbuf=0x0 K=3 M=4): reads SBUF[2][0x0]");
 }
 
 TEST(Validate, AccumulateIntoUnwrittenPsum) {
@@ -115,7 +118,8 @@ TEST(Validate, PreloadWrites) {
     return validate(c, st);
   };
   EXPECT_EQ(one(3, 1016, 8, 0xff), "");
-  EXPECT_REJECTS(one(4, 0, 8, 0xff), "preload write 0 (part=4 addr=0x0): partition out of range 0..3");
+  EXPECT_REJECTS(one(4, 0, 8, 0xff),
+                 "preload write 0 (part=4 addr=0x0): partition out of range 0..3");
   EXPECT_REJECTS(one(0, 4, 8, 0xff), "not aligned");
   EXPECT_REJECTS(one(0, 1024, 8, 0xff), "beyond SbufBytes");
   EXPECT_REJECTS(one(0, 0, 4, 0xf), "4 data bytes, the word is 8");

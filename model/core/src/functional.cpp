@@ -90,8 +90,8 @@ WeightBanks::WeightBanks(uint32_t partitions) : p_(partitions) {
 
 uint32_t WeightBanks::load(uint32_t k, uint32_t m, const std::vector<std::vector<uint8_t>>& rows) {
   if (k > p_ || m > p_ || rows.size() < k) {
-    throw std::invalid_argument(fmt::format("LDW K={} M={} with {} rows at P={}", k, m,
-                                            rows.size(), p_));
+    throw std::invalid_argument(
+        fmt::format("LDW K={} M={} with {} rows at P={}", k, m, rows.size(), p_));
   }
   const uint32_t b = uint32_t(ldw_count_ % 2);
   Bank& bank = banks_[b];

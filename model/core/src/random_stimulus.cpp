@@ -19,7 +19,9 @@ class Rng {
     return z ^ (z >> 31);
   }
   // Uniform in lo..hi inclusive.
-  uint32_t range(uint32_t lo, uint32_t hi) { return lo + uint32_t(next() % (uint64_t(hi) - lo + 1)); }
+  uint32_t range(uint32_t lo, uint32_t hi) {
+    return lo + uint32_t(next() % (uint64_t(hi) - lo + 1));
+  }
   bool chance(double p) { return double(next() >> 11) * 0x1.0p-53 < p; }
 
  private:
@@ -73,8 +75,8 @@ Stimulus random_stimulus(const Config& cfg, uint64_t seed, const RandomStimulusO
 
   const uint32_t max_free =
       std::min({opt.max_free ? opt.max_free : cfg.psum_entries, cfg.psum_entries, span});
-  std::vector<std::vector<bool>> psum_ok(p,
-                                         std::vector<bool>(size_t(cfg.psum_banks) * cfg.psum_entries));
+  std::vector<std::vector<bool>> psum_ok(
+      p, std::vector<bool>(size_t(cfg.psum_banks) * cfg.psum_entries));
   uint32_t cur_m = 0;
   for (uint32_t i = 0; i < opt.num_cmds; ++i) {
     TimedCmd tc;
@@ -96,7 +98,8 @@ Stimulus random_stimulus(const Config& cfg, uint64_t seed, const RandomStimulusO
         }
       }
       for (uint32_t m = 0; m < cur_m; ++m) {
-        for (uint32_t e = off; e < off + f; ++e) psum_ok[m][size_t(bank) * cfg.psum_entries + e] = true;
+        for (uint32_t e = off; e < off + f; ++e)
+          psum_ok[m][size_t(bank) * cfg.psum_entries + e] = true;
       }
       tc.cmd = PeCmd::mm(rng.range(0, span - f), f, bank, off, acc);
     }

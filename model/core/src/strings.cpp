@@ -19,12 +19,18 @@ std::string PeCmd::to_string() const {
 
 const char* channel_name(Channel c) {
   switch (c) {
-    case Channel::kCmdAccept: return "cmd_accept";
-    case Channel::kIssue: return "issue";
-    case Channel::kLdwRetire: return "ldw_retire";
-    case Channel::kMmRetire: return "mm_retire";
-    case Channel::kSbufWrite: return "sbuf_write";
-    case Channel::kPsumWrite: return "psum_write";
+    case Channel::kCmdAccept:
+      return "cmd_accept";
+    case Channel::kIssue:
+      return "issue";
+    case Channel::kLdwRetire:
+      return "ldw_retire";
+    case Channel::kMmRetire:
+      return "mm_retire";
+    case Channel::kSbufWrite:
+      return "sbuf_write";
+    case Channel::kPsumWrite:
+      return "psum_write";
   }
   return "unknown_channel";
 }
@@ -40,7 +46,7 @@ std::string Txn::to_string() const {
       return fmt::format("{} tag={} op={}", head, tag,
                          data == uint64_t(PeOp::kLdw)  ? "LDW"
                          : data == uint64_t(PeOp::kMm) ? "MM"
-                                                        : "?");
+                                                       : "?");
     case Channel::kSbufWrite:
       return fmt::format("{} part={} addr={:#x} data={:#018x} strb={:#x}", head, part, addr, data,
                          strb);

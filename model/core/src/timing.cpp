@@ -24,7 +24,7 @@ const OpTiming& TimingCore::push(const PeCmd& cmd, uint64_t avail) {
   t.avail = avail;
   t.accept = std::max(avail, earliest_accept());
 
-  uint64_t s = t.accept + 1;                                // one cycle through the queue
+  uint64_t s = t.accept + 1;                                  // one cycle through the queue
   if (!ops_.empty()) s = std::max(s, ops_.back().issue + 1);  // in order, one per cycle
   if (cmd.op == PeOp::kLdw) {
     const uint32_t b = uint32_t(ldw_count_ % 2);

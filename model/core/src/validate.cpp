@@ -22,9 +22,8 @@ constexpr uint32_t kPartBits = 8;
 bool fits(uint32_t v, uint32_t bits) { return (uint64_t(v) >> bits) == 0; }
 
 std::string check_cmd_fields(const Config& c, const PeCmd& cmd) {
-  if (!fits(cmd.sbuf_addr, kAddrBits) || !fits(cmd.rows, kRowsBits) ||
-      !fits(cmd.cols, kColsBits) || !fits(cmd.psum_bank, kBankBits) ||
-      !fits(cmd.psum_off, kOffBits)) {
+  if (!fits(cmd.sbuf_addr, kAddrBits) || !fits(cmd.rows, kRowsBits) || !fits(cmd.cols, kColsBits) ||
+      !fits(cmd.psum_bank, kBankBits) || !fits(cmd.psum_off, kOffBits)) {
     return "a field does not fit its pe_cmd_t bits";
   }
   if (cmd.op == PeOp::kLdw) {
@@ -40,8 +39,8 @@ std::string check_cmd_fields(const Config& c, const PeCmd& cmd) {
     return "";
   }
   if (cmd.op == PeOp::kMm) {
-    if (cmd.rows != 0) return fmt::format("MM rows must be 0 (K comes from the weights), is {}",
-                                          cmd.rows);
+    if (cmd.rows != 0)
+      return fmt::format("MM rows must be 0 (K comes from the weights), is {}", cmd.rows);
     if (cmd.cols < 1 || cmd.cols > c.psum_entries)
       return fmt::format("F={} out of range 1..{}", cmd.cols, c.psum_entries);
     if (cmd.psum_bank >= c.psum_banks)
@@ -67,8 +66,8 @@ std::string validate_config(const Config& c) {
   if (c.sbuf_word_bytes < 4 || c.sbuf_word_bytes > 64 || !pow2(c.sbuf_word_bytes))
     return bad(fmt::format("SbufWordBytes={} not a power of two in 4..64", c.sbuf_word_bytes));
   if (c.sbuf_word_bytes > 8)
-    return bad(fmt::format("SbufWordBytes={} > 8 does not fit Txn::data (64 bits)",
-                           c.sbuf_word_bytes));
+    return bad(
+        fmt::format("SbufWordBytes={} > 8 does not fit Txn::data (64 bits)", c.sbuf_word_bytes));
   if (c.sbuf_bytes < 1024 || c.sbuf_bytes > 196608 || c.sbuf_bytes % c.sbuf_word_bytes != 0)
     return bad(fmt::format("SbufBytes={} not a multiple of {} in 1024..196608", c.sbuf_bytes,
                            c.sbuf_word_bytes));
@@ -101,8 +100,8 @@ std::string validate(const Config& c, const Stimulus& stim) {
     if (w.data.size() != c.sbuf_word_bytes)
       return bad(fmt::format("{} data bytes, the word is {}", w.data.size(), c.sbuf_word_bytes));
     if (c.sbuf_word_bytes < 64 && (w.strb >> c.sbuf_word_bytes) != 0)
-      return bad(fmt::format("strb {:#x} has bits beyond the {}-byte word", w.strb,
-                             c.sbuf_word_bytes));
+      return bad(
+          fmt::format("strb {:#x} has bits beyond the {}-byte word", w.strb, c.sbuf_word_bytes));
     for (uint32_t i = 0; i < c.sbuf_word_bytes; ++i) {
       if ((w.strb >> i) & 1) sbuf_ok[w.part][w.addr + i] = true;
     }
@@ -138,8 +137,8 @@ std::string validate(const Config& c, const Stimulus& stim) {
       for (uint32_t f = 0; f < cmd.cols; ++f) {
         const size_t e = size_t(cmd.psum_bank) * c.psum_entries + cmd.psum_off + f;
         if (cmd.acc && !psum_ok[m][e]) {
-          return bad(fmt::format("accumulates into PSUM[{}][bank {}][{}], never written before",
-                                 m, cmd.psum_bank, cmd.psum_off + f));
+          return bad(fmt::format("accumulates into PSUM[{}][bank {}][{}], never written before", m,
+                                 cmd.psum_bank, cmd.psum_off + f));
         }
         psum_ok[m][e] = true;
       }

@@ -22,7 +22,8 @@ void SbufTlm::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay)
   const uint32_t n = gp.get_data_length();
   const uint32_t part = uint32_t(a / cfg_.sbuf_bytes);
   const uint32_t byte = uint32_t(a % cfg_.sbuf_bytes);
-  if (part >= cfg_.partitions || uint64_t(byte) + n > cfg_.sbuf_bytes || gp.get_streaming_width() < n) {
+  if (part >= cfg_.partitions || uint64_t(byte) + n > cfg_.sbuf_bytes ||
+      gp.get_streaming_width() < n) {
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }

@@ -39,7 +39,8 @@ Prediction run_systemc_model(const Config& cfg, const Stimulus& stim) {
   auto* top = new sc::TensorTopTlm("loom_tensor_top", cfg, stim_copy);
   sc_core::sc_start();
   if (!top->driver.done()) {
-    throw std::logic_error("run_systemc_model: simulation ended before the driver played every command");
+    throw std::logic_error(
+        "run_systemc_model: simulation ended before the driver played every command");
   }
   return top->result();
 }

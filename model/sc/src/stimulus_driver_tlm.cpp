@@ -9,7 +9,11 @@ namespace loom::sc {
 
 StimulusDriverTlm::StimulusDriverTlm(sc_core::sc_module_name name, const Config& cfg,
                                      const Stimulus& stim)
-    : sc_module(name), sbuf_socket("sbuf_socket"), cmd_socket("cmd_socket"), cfg_(cfg), stim_(stim) {
+    : sc_module(name),
+      sbuf_socket("sbuf_socket"),
+      cmd_socket("cmd_socket"),
+      cfg_(cfg),
+      stim_(stim) {
   SC_THREAD(play);
 }
 
@@ -38,8 +42,8 @@ void StimulusDriverTlm::play() {
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sbuf_socket->b_transport(gp, delay);
     if (gp.is_response_error()) {
-      throw std::runtime_error(fmt::format("StimulusDriverTlm: preload write {}: {}", j,
-                                           gp.get_response_string()));
+      throw std::runtime_error(
+          fmt::format("StimulusDriverTlm: preload write {}: {}", j, gp.get_response_string()));
     }
   }
 
@@ -62,8 +66,8 @@ void StimulusDriverTlm::play() {
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     cmd_socket->b_transport(gp, delay);
     if (gp.is_response_error()) {
-      throw std::runtime_error(fmt::format("StimulusDriverTlm: command {}: {}", i,
-                                           gp.get_response_string()));
+      throw std::runtime_error(
+          fmt::format("StimulusDriverTlm: command {}: {}", i, gp.get_response_string()));
     }
     wait(delay);  // now in the accept cycle
     next = to_cycle(sc_core::sc_time_stamp()) + 1;

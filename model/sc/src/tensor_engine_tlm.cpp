@@ -44,9 +44,10 @@ void TensorEngineTlm::cmd_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_
   const std::vector<OpTiming>& ops = timing_.ops();
   for (size_t j = 0; j + 1 < ops.size(); ++j) occupied += ops[j].issue >= t.accept ? 1 : 0;
   if (occupied >= cfg_.cmd_depth) {
-    throw std::logic_error(fmt::format("TensorEngineTlm: command {} accepted at cycle {} with {} "
-                                       "commands queued (depth {})",
-                                       index, t.accept, occupied, cfg_.cmd_depth));
+    throw std::logic_error(
+        fmt::format("TensorEngineTlm: command {} accepted at cycle {} with {} "
+                    "commands queued (depth {})",
+                    index, t.accept, occupied, cfg_.cmd_depth));
   }
 
   Txn acc;
@@ -69,7 +70,8 @@ void TensorEngineTlm::run() {
     wait(delay_until(q.timing.issue));
     queue_.pop_front();
     const uint64_t s = to_cycle(sc_core::sc_time_stamp());
-    if (issue_cycles_.size() != q.index) throw std::logic_error("TensorEngineTlm: issue out of order");
+    if (issue_cycles_.size() != q.index)
+      throw std::logic_error("TensorEngineTlm: issue out of order");
     issue_cycles_.push_back(s);
 
     Txn issue;
@@ -116,9 +118,9 @@ void TensorEngineTlm::execute_ldw(const Queued& q) {
   const uint64_t s = q.timing.issue;
   // W[k][m] is read in cycle s + k + m and written into PE (k, m) at the end
   // of s + 1 + k + m; nothing of it is observable but the retire.
-  const uint32_t bank = weights_.load(q.cmd.rows, q.cmd.cols,
-                                      read_rows(sbuf_stat_socket, q.cmd.sbuf_addr, q.cmd.rows,
-                                                q.cmd.cols, s));
+  const uint32_t bank =
+      weights_.load(q.cmd.rows, q.cmd.cols,
+                    read_rows(sbuf_stat_socket, q.cmd.sbuf_addr, q.cmd.rows, q.cmd.cols, s));
   if (bank != q.timing.bank) throw std::logic_error("TensorEngineTlm: LDW bank mismatch");
   Txn r;
   r.cycle = timing::ldw_retire(cfg_.partitions, s);
@@ -132,7 +134,8 @@ void TensorEngineTlm::execute_mm(const Queued& q) {
   const uint32_t p = cfg_.partitions;
   const uint32_t f_size = q.cmd.cols;
   const WeightBanks::Bank& w = weights_.current_bank();
-  if (weights_.current() != q.timing.bank) throw std::logic_error("TensorEngineTlm: MM bank mismatch");
+  if (weights_.current() != q.timing.bank)
+    throw std::logic_error("TensorEngineTlm: MM bank mismatch");
   const std::vector<int32_t> sums =
       weights_.multiply(f_size, read_rows(sbuf_mov_socket, q.cmd.sbuf_addr, w.k, f_size, s));
   macs_ += uint64_t(w.k) * w.m * f_size;
@@ -147,8 +150,8 @@ void TensorEngineTlm::execute_mm(const Queued& q) {
       for (int i = 0; i < 4; ++i) data[i] = static_cast<unsigned char>(u >> (8 * i));
       sc_core::sc_time delay = delay_until(timing::psum_write(p, s, f, m));
       gp_.set_command(tlm::TLM_WRITE_COMMAND);
-      gp_.set_address(psum_address(cfg_.psum_banks, cfg_.psum_entries, m, q.cmd.psum_bank,
-                                   q.cmd.psum_off + f));
+      gp_.set_address(
+          psum_address(cfg_.psum_banks, cfg_.psum_entries, m, q.cmd.psum_bank, q.cmd.psum_off + f));
       gp_.set_data_ptr(data);
       gp_.set_data_length(4);
       gp_.set_streaming_width(4);

@@ -79,7 +79,9 @@ class WeightBanks {
   const Bank& bank(uint32_t b) const { return banks_[b]; }
   const Bank& current_bank() const { return banks_[cur_]; }
   uint64_t ldw_count() const { return ldw_count_; }
-  int8_t weight(uint32_t b, uint32_t k, uint32_t m) const { return banks_[b].w[size_t(k) * p_ + m]; }
+  int8_t weight(uint32_t b, uint32_t k, uint32_t m) const {
+    return banks_[b].w[size_t(k) * p_ + m];
+  }
 
  private:
   uint32_t p_;

@@ -25,7 +25,9 @@ inline uint64_t psum_preread(uint32_t p, uint64_t s, uint32_t f, uint32_t m) {
 inline uint64_t psum_write(uint32_t p, uint64_t s, uint32_t f, uint32_t m) {
   return s + p + 1 + f + m;
 }
-inline uint64_t mm_retire(uint32_t p, uint64_t s, uint32_t f) { return s + 2 * uint64_t(p) + f - 1; }
+inline uint64_t mm_retire(uint32_t p, uint64_t s, uint32_t f) {
+  return s + 2 * uint64_t(p) + f - 1;
+}
 }  // namespace timing
 
 // When one command was offered, accepted, issued and retired.

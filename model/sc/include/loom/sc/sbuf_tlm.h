@@ -6,9 +6,10 @@
 // sc_time_stamp() + annotated delay.
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
+
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "loom/configs.h"
 #include "loom/functional.h"

@@ -3,9 +3,10 @@
 // until the engine accepts it.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "loom/configs.h"
 #include "loom/sc/tlm_common.h"
