@@ -1,0 +1,131 @@
+// Copyright Loom contributors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// sbuf: the state buffer (scratchpad). P partitions of SbufBytes bytes; each
+// partition is a cmn_ram_2r1w of SbufWordBytes-wide words with byte enables.
+//   write port : one word per cycle into one partition (always accepted)
+//   mv  port   : "moving" read, per partition req + byte address
+//   st  port   : "stationary" read, per partition req + byte address
+// A read returns the addressed byte one cycle after its req (with rvalid);
+// a read of an address written in the same cycle returns the old byte.
+
+module sbuf #(
+  parameter int unsigned P             = 8,
+  parameter int unsigned SbufBytes     = 4096,
+  parameter int unsigned SbufWordBytes = 8,
+  // derived, do not override
+  parameter int unsigned AddrW         = loom_pkg::SbufAddrW,
+  parameter int unsigned WordW         = 8 * SbufWordBytes
+) (
+  input  logic                             clk_i,
+  input  logic                             rst_ni,
+  // write port
+  input  logic                             wr_valid_i,
+  input  logic [loom_pkg::PartW-1:0]       wr_part_i,
+  input  logic [AddrW-1:0]                 wr_addr_i,
+  input  logic [WordW-1:0]                 wr_data_i,
+  input  logic [SbufWordBytes-1:0]         wr_strb_i,
+  // moving read port, per partition
+  input  logic [P-1:0]                     mv_req_i,
+  input  logic [P*AddrW-1:0]               mv_addr_i,
+  output logic [P-1:0]                     mv_rvalid_o,
+  output logic [P*8-1:0]                   mv_rdata_o,
+  // stationary read port, per partition
+  input  logic [P-1:0]                     st_req_i,
+  input  logic [P*AddrW-1:0]               st_addr_i,
+  output logic [P-1:0]                     st_rvalid_o,
+  output logic [P*8-1:0]                   st_rdata_o
+);
+
+  localparam int unsigned Depth  = SbufBytes / SbufWordBytes;
+  localparam int unsigned WAddrW = (Depth > 1) ? $clog2(Depth) : 1;
+  localparam int unsigned OffW   = $clog2(SbufWordBytes);
+
+  logic [WAddrW-1:0] wr_waddr;
+  assign wr_waddr = wr_addr_i[OffW +: WAddrW];
+
+  logic [P-1:0] mv_rvalid_q, st_rvalid_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mv_rvalid_q <= '0;
+      st_rvalid_q <= '0;
+    end else begin
+      mv_rvalid_q <= mv_req_i;
+      st_rvalid_q <= st_req_i;
+    end
+  end
+
+  assign mv_rvalid_o = mv_rvalid_q;
+  assign st_rvalid_o = st_rvalid_q;
+
+  for (genvar k = 0; k < P; k++) begin : g_part
+    logic [AddrW-1:0]  mv_addr, st_addr;
+    logic [OffW-1:0]   mv_off_q, st_off_q;
+    logic [WordW-1:0]  mv_word, st_word;
+    logic              we;
+
+    assign mv_addr = mv_addr_i[k*AddrW +: AddrW];
+    assign st_addr = st_addr_i[k*AddrW +: AddrW];
+    assign we      = wr_valid_i && (wr_part_i == loom_pkg::PartW'(k));
+
+    cmn_ram_2r1w #(
+      .Width  (WordW),
+      .Depth  (Depth),
+      .ByteEn (1'b1)
+    ) u_ram (
+      .clk_i,
+      .we_i      (we),
+      .waddr_i   (wr_waddr),
+      .wdata_i   (wr_data_i),
+      .wbe_i     (wr_strb_i),
+      .re_a_i    (mv_req_i[k]),
+      .raddr_a_i (mv_addr[OffW +: WAddrW]),
+      .rdata_a_o (mv_word),
+      .re_b_i    (st_req_i[k]),
+      .raddr_b_i (st_addr[OffW +: WAddrW]),
+      .rdata_b_o (st_word)
+    );
+
+    // Byte select: the word offset travels with the read.
+    always_ff @(posedge clk_i) begin
+      if (mv_req_i[k]) begin
+        mv_off_q <= mv_addr[OffW-1:0];
+      end
+      if (st_req_i[k]) begin
+        st_off_q <= st_addr[OffW-1:0];
+      end
+    end
+
+    assign mv_rdata_o[k*8 +: 8] = mv_word[mv_off_q*8 +: 8];
+    assign st_rdata_o[k*8 +: 8] = st_word[st_off_q*8 +: 8];
+
+    if (AddrW > OffW + WAddrW) begin : g_unused_hi
+      logic unused_addr_hi;
+      assign unused_addr_hi = ^{mv_addr[AddrW-1:OffW+WAddrW], st_addr[AddrW-1:OffW+WAddrW]};
+    end
+  end
+
+  if (AddrW > OffW + WAddrW) begin : g_unused_wr_hi
+    logic unused_wr_addr_hi;
+    assign unused_wr_addr_hi = ^wr_addr_i[AddrW-1:OffW+WAddrW];
+  end
+  logic unused_wr_off;
+  assign unused_wr_off = ^wr_addr_i[OffW-1:0];
+
+`ifndef SYNTHESIS
+  SbufWrPartRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wr_valid_i |-> (32'(wr_part_i) < P));
+  SbufWrAddrRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wr_valid_i |-> (32'(wr_addr_i) + SbufWordBytes <= SbufBytes));
+  SbufWrAddrAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wr_valid_i |-> (wr_addr_i[OffW-1:0] == '0));
+  for (genvar k = 0; k < P; k++) begin : g_rd_asserts
+    SbufMvAddrRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        mv_req_i[k] |-> (32'(mv_addr_i[k*AddrW +: AddrW]) < SbufBytes));
+    SbufStAddrRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        st_req_i[k] |-> (32'(st_addr_i[k*AddrW +: AddrW]) < SbufBytes));
+  end
+`endif
+
+endmodule
