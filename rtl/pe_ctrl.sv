@@ -515,6 +515,45 @@ module pe_ctrl #(
   // Retire events need an operation in flight.
   RetireBusy_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       obs_ldw_retire_valid_o || obs_mm_retire_valid_o |-> busy_o);
+  // Weight-bank hazard check (simulation only): every LDW into bank b
+  // starts a new epoch of b; an MM's elements carry the epoch of their bank
+  // and row k flips its copy of b's epoch when it writes column 0 of b. An
+  // element entering row k must see its own epoch there: otherwise it would
+  // meet the new weights at some column (issued too early) or the old ones
+  // (an LDW overtook it). This is the bank-free issue rule, checked per row.
+  logic [1:0]   sva_bank_epoch_q;
+  logic         sva_mv_epoch_q, sva_mv0_epoch;
+  logic [P:0]   sva_mv_epoch;
+  logic [P-1:0] sva_mv_epoch_sq;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      sva_bank_epoch_q <= '0;
+      sva_mv_epoch_q   <= 1'b0;
+      sva_mv_epoch_sq  <= '0;
+    end else begin
+      if (issue_ldw) begin
+        sva_bank_epoch_q[ldw_bank_q] <= !sva_bank_epoch_q[ldw_bank_q];
+      end
+      if (issue_mm) begin
+        sva_mv_epoch_q <= sva_bank_epoch_q[mm_bank_q];
+      end
+      sva_mv_epoch_sq <= sva_mv_epoch[P-1:0];
+    end
+  end
+  assign sva_mv0_epoch = issue_mm ? sva_bank_epoch_q[mm_bank_q] : sva_mv_epoch_q;
+  assign sva_mv_epoch  = {sva_mv_epoch_sq, sva_mv0_epoch};
+  for (genvar k = 0; k < P; k++) begin : g_epoch
+    logic [1:0] row_epoch_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        row_epoch_q <= '0;
+      end else if (w_we_o[k] && (w_col_o[k*ColW +: ColW] == '0)) begin
+        row_epoch_q[w_bank_o[k]] <= !row_epoch_q[w_bank_o[k]];
+      end
+    end
+    WeightEpoch_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        mv_rvalid_i[k] |-> (sva_mv_epoch[k+1] == row_epoch_q[sel_o[k]]));
+  end
   // PSUM writes move one partition per cycle (structural skew).
   for (genvar m = 1; m < P; m++) begin : g_skew_asserts
     PsumWrSkew_A: assert property (@(posedge clk_i) disable iff (!rst_ni)

@@ -68,7 +68,7 @@ module psum #(
     logic [PBankW-1:0] w_bank;
     logic [EntW-1:0]   w_entry;
     logic [AW-1:0]     w_data;
-    loom_pkg::psum_rec_t rec;
+    logic [loom_pkg::PsumRecW-1:0] rec;
 
     assign dbg_hit = dbg_req_i && (dbg_part_i == loom_pkg::PartW'(m));
     assign re      = rd_en_i[m] || dbg_hit;
@@ -139,14 +139,10 @@ module psum #(
       assign w_data  = value;
     end
 
-    always_comb begin
-      rec       = '0;
-      rec.valid = we;
-      rec.acc   = w_acc;
-      rec.bank  = loom_pkg::BankW'(w_bank);
-      rec.entry = loom_pkg::EntryW'(w_entry);
-      rec.value = w_data;
-    end
+    // Record layout: loom_pkg::psum_rec_t {rsvd, valid, acc, bank, entry, value}
+    // (a concatenation: Yosys 0.23 cannot access struct members of a
+    // variable declared inside a generate block).
+    assign rec = {18'b0, we, w_acc, loom_pkg::BankW'(w_bank), loom_pkg::EntryW'(w_entry), w_data};
 
     assign obs_psum_o[m*loom_pkg::PsumRecW +: loom_pkg::PsumRecW] = rec;
     assign ram_rdata[m*AW +: AW] = rdata;
