@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     fmt::print("\n  {:-<50}\n", "");
     row("configuration", fmt::format("{} (P={})", cfg.name, cfg.partitions));
     row("workload", fmt::format("GEMM {}x{}x{}", a.m, a.k, a.n));
-    row("cycles simulated (incl. preload)", fmt::format("{}", r.rtl_cycles));
+    row("cycles simulated (all)", fmt::format("{}", r.rtl_cycles));
     row("compute cycles (first issue..end)", fmt::format("{}", r.compute_cycles()));
     row("MACs", fmt::format("{}", r.prediction.macs));
     row("array utilization", fmt::format("{:.1f} %", 100.0 * util));
