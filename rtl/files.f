@@ -9,3 +9,6 @@ rtl/pe_array.sv
 rtl/pe_ctrl.sv
 rtl/psum.sv
 rtl/loom_tensor_top.sv
+rtl/dma_walk.sv
+rtl/dma_pack.sv
+rtl/dma_engine.sv

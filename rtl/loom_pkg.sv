@@ -52,4 +52,35 @@ package loom_pkg;
     logic [AccW-1:0]   value;  // 31:0  value written (after accumulation)
   } psum_rec_t;
 
+  // ---------------------------------------------------------------------------
+  // DMA engine (docs/dma.md)
+  // ---------------------------------------------------------------------------
+  localparam int unsigned DmaDescW = 256;  // dma_desc_t (the reserved field fills it up)
+  localparam int unsigned DmaErrW  = 4;    // completion / error code (dma_err_e)
+
+  // Completion codes (cpl_err_o); 0 is success.
+  typedef enum logic [DmaErrW-1:0] {
+    DMA_OK          = 4'd0,  // success
+    DMA_ERR_ILLEGAL = 4'd1,  // zero count or reserved bit set
+    DMA_ERR_WINDOW  = 4'd2,  // DRAM range outside [base, limit)
+    DMA_ERR_SBUF    = 4'd3,  // SBUF range outside the memory
+    DMA_ERR_SLVERR  = 4'd4,  // AXI response 2'b10
+    DMA_ERR_DECERR  = 4'd5   // AXI response 2'b11
+  } dma_err_e;
+
+  // DMA descriptor, 256 bits, msb first (docs/dma.md). DRAM row r of plane j
+  // <-> SBUF partition sbuf_part + r, bytes sbuf_addr + j * row_bytes.
+  typedef struct packed {
+    logic [63:0]          dram_addr;     // 255:192 row 0 of plane 0
+    logic [31:0]          row_stride;    // 191:160 DRAM bytes between rows
+    logic [31:0]          plane_stride;  // 159:128 DRAM bytes between planes
+    logic [15:0]          planes;        // 127:112 plane count, >= 1
+    logic [SbufAddrW-1:0] row_bytes;     // 111:94  bytes per row, >= 1
+    logic [PartW-1:0]     rows;          // 93:86   rows = partitions, >= 1
+    logic [PartW-1:0]     sbuf_part;     // 85:78   first partition
+    logic [SbufAddrW-1:0] sbuf_addr;     // 77:60   byte offset in the partitions
+    logic                 dir;           // 59      0 DRAM->SBUF, 1 SBUF->DRAM
+    logic [DmaDescW-198:0] rsvd;         // 58:0    reserved, 0
+  } dma_desc_t;
+
 endpackage
