@@ -616,8 +616,10 @@ module dma_engine #(
       end
     end
   end
+  logic [7:0] sva_cur_len;
+  assign sva_cur_len = sva_len_q[sva_w_idx_q];
   DmaWlast_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      w_fire |-> (m_axi_wlast_o == (sva_beat_q == sva_len_q[sva_w_idx_q])));
+      w_fire |-> (m_axi_wlast_o == (sva_beat_q == sva_cur_len)));
 
   // SBUF accesses inside the memory, aligned.
   DmaSbufWrRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)

@@ -1,0 +1,647 @@
+// Unit tests of dma_engine (docs/dma.md) against the C++ AXI4 slave memory
+// loom::AxiMem and a plain C++ SBUF that answers the DMA's SBUF ports with
+// the RTL's one-cycle read latency. Every descriptor's effect is applied to a
+// reference copy of SBUF and DRAM in completion order (the engine runs one
+// descriptor at a time), and the whole SBUF and the DRAM region are compared
+// at the end. Every run is bounded in cycles. Random tests print their seed;
+// LOOM_SEED overrides it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <deque>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "Vdma_engine.h"
+#include "axi_mem.h"
+#include "verilated.h"
+
+namespace {
+
+constexpr int kP = LOOM_UT_P;
+constexpr int kSbufBytes = LOOM_UT_SB;
+constexpr int kWB = LOOM_UT_WB;  // SBUF word bytes
+constexpr int kDB = LOOM_UT_DB;  // AXI data bytes
+constexpr int kDescW = 256;
+constexpr uint64_t kDramBase = 0x10000;  // DRAM window used by the tests
+constexpr uint64_t kDramSize = 0x10000;
+constexpr uint64_t kMaxCycles = 400000;
+
+enum Code : uint32_t { kOk = 0, kIllegal = 1, kWindow = 2, kSbuf = 3, kSlvErr = 4, kDecErr = 5 };
+
+// Bit and byte access to Verilator ports: scalars (CData..QData) and VlWide.
+template <class T>
+void SetBytes(T& v, const uint8_t* b, int n) {
+  v = 0;
+  for (int i = 0; i < n; ++i) v |= T(b[i]) << (8 * i);
+}
+template <std::size_t N>
+void SetBytes(VlWide<N>& w, const uint8_t* b, int n) {
+  for (std::size_t i = 0; i < N; ++i) w[i] = 0;
+  for (int i = 0; i < n; ++i) w[i / 4] |= uint32_t(b[i]) << (8 * (i % 4));
+}
+template <class T>
+void GetBytes(const T& v, uint8_t* b, int n) {
+  for (int i = 0; i < n; ++i) b[i] = uint8_t(uint64_t(v) >> (8 * i));
+}
+template <std::size_t N>
+void GetBytes(const VlWide<N>& w, uint8_t* b, int n) {
+  for (int i = 0; i < n; ++i) b[i] = uint8_t(w[i / 4] >> (8 * (i % 4)));
+}
+template <std::size_t N>
+void SetField(VlWide<N>& w, int lsb, int n, uint64_t val) {
+  for (int i = 0; i < n; ++i) {
+    const int b = lsb + i;
+    const uint32_t bit = 1u << (b % 32);
+    w[b / 32] = ((val >> i) & 1) ? (w[b / 32] | bit) : (w[b / 32] & ~bit);
+  }
+}
+
+struct Desc {
+  bool store = false;  // dir: 0 DRAM -> SBUF, 1 SBUF -> DRAM
+  uint64_t dram_addr = kDramBase;
+  uint32_t row_stride = 0;
+  uint32_t plane_stride = 0;
+  uint32_t planes = 1;
+  uint32_t row_bytes = 1;
+  uint32_t rows = 1;
+  uint32_t sbuf_part = 0;
+  uint32_t sbuf_addr = 0;
+  uint64_t rsvd = 0;
+};
+
+std::string Str(const Desc& d) {
+  char s[256];
+  snprintf(s, sizeof s,
+           "%s dram=0x%llx L=%u R=%u rs=%u J=%u ps=%u part=%u sbuf=0x%x",
+           d.store ? "store" : "load", (unsigned long long)d.dram_addr, d.row_bytes, d.rows,
+           d.row_stride, d.planes, d.plane_stride, d.sbuf_part, d.sbuf_addr);
+  return s;
+}
+
+struct Cpl {
+  int queue;
+  uint32_t code;
+  uint64_t cycle;
+};
+
+class Bench {
+ public:
+  explicit Bench(const loom::AxiMemConfig& cfg)
+      : mem_(cfg), sbuf_(kP, std::vector<uint8_t>(kSbufBytes)), rng_(cfg.seed + 7) {
+    ctx_ = std::make_unique<VerilatedContext>();
+    dut_ = std::make_unique<Vdma_engine>(ctx_.get(), "dma");
+    // Random initial SBUF and DRAM window contents; the references start equal.
+    for (auto& part : sbuf_)
+      for (auto& b : part) b = uint8_t(rng_());
+    dram_ref_.resize(kDramSize);
+    for (auto& b : dram_ref_) b = uint8_t(rng_());
+    mem_.write(kDramBase, dram_ref_);
+    sbuf_ref_ = sbuf_;
+    dut_->clk_i = 0;
+    dut_->rst_ni = 0;
+    dut_->desc_valid_i = 0;
+    dut_->dram_base_i = kDramBase;
+    dut_->dram_limit_i = kDramBase + kDramSize;
+    dut_->eval();
+    dut_->clk_i = 1;
+    dut_->eval();
+    dut_->clk_i = 0;
+    dut_->rst_ni = 1;
+    dut_->eval();
+  }
+  ~Bench() { dut_->final(); }
+
+  void Push(int q, const Desc& d) { pending_[q].push_back(d); }
+
+  // Runs until `n` completions arrived or the cycle bound; false on timeout.
+  bool RunUntil(size_t n, uint64_t max_cycles = kMaxCycles) {
+    const uint64_t end = cycle_ + max_cycles;
+    while (cpls_.size() < n && cycle_ < end) Step();
+    return cpls_.size() >= n;
+  }
+  void Idle(int cycles) {
+    for (int i = 0; i < cycles; ++i) Step();
+  }
+
+  void Step() {
+    const loom::AxiSlaveOut& so = mem_.outputs();
+    dut_->m_axi_arready_i = so.ar_ready;
+    dut_->m_axi_awready_i = so.aw_ready;
+    dut_->m_axi_wready_i = so.w_ready;
+    dut_->m_axi_rvalid_i = so.r_valid;
+    dut_->m_axi_rid_i = so.r_id;
+    SetBytes(dut_->m_axi_rdata_i, so.r_data.data(), kDB);
+    dut_->m_axi_rresp_i = so.r_resp;
+    dut_->m_axi_rlast_i = so.r_last;
+    dut_->m_axi_bvalid_i = so.b_valid;
+    dut_->m_axi_bid_i = so.b_id;
+    dut_->m_axi_bresp_i = so.b_resp;
+    SetBytes(dut_->sbuf_rd_data_i, rd_data_.data(), kWB);
+    dut_->desc_valid_i = 0;
+    for (int q = 0; q < 2; ++q) {
+      if (pending_[q].empty()) continue;
+      dut_->desc_valid_i |= 1u << q;
+      const Desc& d = pending_[q].front();
+      const int o = q * kDescW;
+      SetField(dut_->desc_i, o + 192, 64, d.dram_addr);
+      SetField(dut_->desc_i, o + 160, 32, d.row_stride);
+      SetField(dut_->desc_i, o + 128, 32, d.plane_stride);
+      SetField(dut_->desc_i, o + 112, 16, d.planes);
+      SetField(dut_->desc_i, o + 94, 18, d.row_bytes);
+      SetField(dut_->desc_i, o + 86, 8, d.rows);
+      SetField(dut_->desc_i, o + 78, 8, d.sbuf_part);
+      SetField(dut_->desc_i, o + 60, 18, d.sbuf_addr);
+      SetField(dut_->desc_i, o + 59, 1, d.store);
+      SetField(dut_->desc_i, o + 0, 59, d.rsvd);
+    }
+    dut_->eval();
+
+    // Sample the master's outputs of this cycle.
+    loom::AxiMasterOut mo;
+    mo.ar_valid = dut_->m_axi_arvalid_o;
+    mo.ar_id = dut_->m_axi_arid_o;
+    mo.ar_addr = dut_->m_axi_araddr_o;
+    mo.ar_len = dut_->m_axi_arlen_o;
+    mo.ar_size = dut_->m_axi_arsize_o;
+    mo.ar_burst = dut_->m_axi_arburst_o;
+    mo.r_ready = dut_->m_axi_rready_o;
+    mo.aw_valid = dut_->m_axi_awvalid_o;
+    mo.aw_id = dut_->m_axi_awid_o;
+    mo.aw_addr = dut_->m_axi_awaddr_o;
+    mo.aw_len = dut_->m_axi_awlen_o;
+    mo.aw_size = dut_->m_axi_awsize_o;
+    mo.aw_burst = dut_->m_axi_awburst_o;
+    mo.w_valid = dut_->m_axi_wvalid_o;
+    GetBytes(dut_->m_axi_wdata_o, mo.w_data.data(), kDB);
+    mo.w_strb = uint64_t(dut_->m_axi_wstrb_o);
+    mo.w_last = dut_->m_axi_wlast_o;
+    mo.b_ready = dut_->m_axi_bready_o;
+    if (so.r_valid && mo.r_ready) r_cycles_.push_back(cycle_);
+    if (mo.ar_valid && so.ar_ready) ar_cycles_.push_back(cycle_);
+
+    for (int q = 0; q < 2; ++q) {
+      if (((dut_->desc_valid_i >> q) & 1) && ((dut_->desc_ready_o >> q) & 1)) {
+        accept_cycles_[q].push_back(cycle_);
+        accepted_[q].push_back(pending_[q].front());
+        pending_[q].pop_front();
+      }
+      if ((dut_->cpl_valid_o >> q) & 1) {
+        const uint32_t code = (dut_->cpl_err_o >> (4 * q)) & 0xf;
+        cpls_.push_back({q, code, cycle_});
+        EXPECT_FALSE(accepted_[q].empty()) << "completion without a descriptor, queue " << q;
+        if (!accepted_[q].empty()) {
+          if (code == kOk) ApplyRef(accepted_[q].front());
+          accepted_[q].pop_front();
+        }
+      }
+    }
+    // SBUF: read (old data, one cycle latency), then write.
+    if (dut_->sbuf_rd_req_o) {
+      ++sbuf_reads_;
+      const uint32_t part = dut_->sbuf_rd_part_o, addr = dut_->sbuf_rd_addr_o;
+      EXPECT_LT(part, uint32_t(kP));
+      EXPECT_LE(addr + kWB, uint32_t(kSbufBytes));
+      EXPECT_EQ(addr % kWB, 0u);
+      if (part < uint32_t(kP) && addr + kWB <= uint32_t(kSbufBytes))
+        std::copy_n(&sbuf_[part][addr], kWB, rd_data_.begin());
+    }
+    if (dut_->sbuf_wr_valid_o) {
+      ++sbuf_writes_;
+      sw_cycles_.push_back(cycle_);
+      const uint32_t part = dut_->sbuf_wr_part_o, addr = dut_->sbuf_wr_addr_o;
+      const uint64_t strb = uint64_t(dut_->sbuf_wr_strb_o);
+      std::array<uint8_t, 64> data{};
+      GetBytes(dut_->sbuf_wr_data_o, data.data(), kWB);
+      EXPECT_LT(part, uint32_t(kP));
+      EXPECT_LE(addr + kWB, uint32_t(kSbufBytes));
+      if (part < uint32_t(kP) && addr + kWB <= uint32_t(kSbufBytes))
+        for (int i = 0; i < kWB; ++i) {
+          if ((strb >> i) & 1) {
+            sbuf_[part][addr + i] = data[i];
+            written_.push_back({part, addr + uint32_t(i)});
+          }
+        }
+    }
+    mem_.tick(mo);
+    dut_->clk_i = 1;
+    dut_->eval();
+    dut_->clk_i = 0;
+    ++cycle_;
+  }
+
+  // The descriptor's effect on the reference copies.
+  void ApplyRef(const Desc& d) {
+    for (uint32_t j = 0; j < d.planes; ++j)
+      for (uint32_t r = 0; r < d.rows; ++r)
+        for (uint32_t i = 0; i < d.row_bytes; ++i) {
+          const uint64_t a = d.dram_addr + uint64_t(j) * d.plane_stride +
+                             uint64_t(r) * d.row_stride + i - kDramBase;
+          uint8_t& s = sbuf_ref_[d.sbuf_part + r][d.sbuf_addr + j * d.row_bytes + i];
+          if (d.store)
+            dram_ref_[a] = s;
+          else
+            s = dram_ref_[a];
+        }
+  }
+
+  void ExpectMemoriesMatch() {
+    for (int p = 0; p < kP; ++p) {
+      for (int a = 0; a < kSbufBytes; ++a) {
+        if (sbuf_[p][a] != sbuf_ref_[p][a]) {
+          ADD_FAILURE() << "SBUF partition " << p << " byte " << a << ": got "
+                        << int(sbuf_[p][a]) << " expected " << int(sbuf_ref_[p][a]);
+          return;
+        }
+      }
+    }
+    const std::vector<uint8_t> dram = mem_.read(kDramBase, kDramSize);
+    for (uint64_t a = 0; a < kDramSize; ++a) {
+      if (dram[a] != dram_ref_[a]) {
+        ADD_FAILURE() << "DRAM 0x" << std::hex << kDramBase + a << ": got " << std::dec
+                      << int(dram[a]) << " expected " << int(dram_ref_[a]);
+        return;
+      }
+    }
+  }
+
+  loom::AxiMem mem_;
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<Vdma_engine> dut_;
+  std::vector<std::vector<uint8_t>> sbuf_, sbuf_ref_;
+  std::vector<uint8_t> dram_ref_;
+  std::array<uint8_t, 64> rd_data_{};
+  std::deque<Desc> pending_[2], accepted_[2];
+  std::vector<uint64_t> accept_cycles_[2];
+  std::vector<Cpl> cpls_;
+  std::vector<uint64_t> r_cycles_, ar_cycles_, sw_cycles_;
+  uint64_t sbuf_reads_ = 0, sbuf_writes_ = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> written_;  // SBUF bytes written, in order
+  uint64_t cycle_ = 0;
+  std::mt19937_64 rng_;
+};
+
+loom::AxiMemConfig FastMem() {
+  loom::AxiMemConfig c;
+  c.data_bytes = kDB;
+  c.read_latency = 4;
+  c.write_latency = 2;
+  return c;
+}
+
+// Runs descriptors (queue, desc) to completion; expects success for each.
+void RunOk(Bench& b, const std::vector<std::pair<int, Desc>>& ds) {
+  for (const auto& [q, d] : ds) b.Push(q, d);
+  ASSERT_TRUE(b.RunUntil(ds.size())) << "timeout after " << b.cycle_ << " cycles";
+  for (size_t i = 0; i < b.cpls_.size(); ++i) EXPECT_EQ(b.cpls_[i].code, kOk) << "completion " << i;
+  b.Idle(4);
+  EXPECT_TRUE(b.mem_.idle());
+  b.mem_.check_end();
+  b.ExpectMemoriesMatch();
+}
+
+// Every AR/AW burst: INCR, full size, aligned, <= 256 beats, no 4 KiB crossing.
+void ExpectLegalBursts(const Bench& b, uint32_t* max_len = nullptr) {
+  for (const auto& e : b.mem_.events()) {
+    if (e.kind != loom::AxiEvent::kAr && e.kind != loom::AxiEvent::kAw) continue;
+    EXPECT_EQ(e.addr % kDB, 0u);
+    EXPECT_LE(e.len, 255u);
+    EXPECT_EQ(e.addr / 4096, (e.addr + (e.len + 1) * kDB - 1) / 4096) << "crosses 4 KiB";
+    if (max_len) *max_len = std::max(*max_len, e.len);
+  }
+}
+
+size_t Count(const Bench& b, loom::AxiEvent::Kind k) {
+  return size_t(std::count_if(b.mem_.events().begin(), b.mem_.events().end(),
+                              [k](const loom::AxiEvent& e) { return e.kind == k; }));
+}
+
+Desc Load(uint64_t off, uint32_t len, uint32_t rows = 1, uint32_t part = 0, uint32_t sbuf = 0) {
+  Desc d;
+  d.dram_addr = kDramBase + off;
+  d.row_bytes = len;
+  d.rows = rows;
+  d.row_stride = len;
+  d.sbuf_part = part;
+  d.sbuf_addr = sbuf;
+  return d;
+}
+Desc Store(uint64_t off, uint32_t len, uint32_t rows = 1, uint32_t part = 0, uint32_t sbuf = 0) {
+  Desc d = Load(off, len, rows, part, sbuf);
+  d.store = true;
+  return d;
+}
+
+uint64_t Seed(uint64_t dflt) {
+  const char* s = std::getenv("LOOM_SEED");
+  const uint64_t seed = s ? std::strtoull(s, nullptr, 0) : dflt;
+  std::printf("seed %llu (LOOM_SEED overrides)\n", (unsigned long long)seed);
+  return seed;
+}
+
+TEST(Dma, AlignedBothDirections) {
+  Bench b(FastMem());
+  RunOk(b, {{0, Load(0, 64, 2, 1, 0)}, {0, Store(0x800, 64, 2, 1, 0)}});
+  ExpectLegalBursts(b);
+}
+
+TEST(Dma, UnalignedBothDirections) {
+  Bench b(FastMem());
+  for (uint32_t doff : {1u, 3u, 7u}) {
+    for (uint32_t soff : {0u, 5u, 6u}) {
+      Desc l = Load(0x100 + doff, 37, 3, 1, 16 + soff);
+      l.row_stride = 53;
+      Desc s = Store(0x2000 + doff * 3, 29, 2, 2, 40 + soff);
+      s.row_stride = 45;
+      RunOk(b, {{0, l}, {1, s}});
+      b.cpls_.clear();
+    }
+  }
+  ExpectLegalBursts(b);
+}
+
+TEST(Dma, OneByte) {
+  Bench b(FastMem());
+  RunOk(b, {{0, Load(5, 1, 1, 3, 11)}, {0, Store(0x777, 1, 1, 2, 7)}});
+  // One AR of one beat, one AW with one strobe bit.
+  EXPECT_EQ(Count(b, loom::AxiEvent::kAr), 1u);
+  EXPECT_EQ(Count(b, loom::AxiEvent::kW), 1u);
+  for (const auto& e : b.mem_.events()) {
+    if (e.kind == loom::AxiEvent::kW) {
+      EXPECT_EQ(__builtin_popcountll(e.strb), 1);
+    }
+  }
+}
+
+TEST(Dma, Exactly4KiBAndLongestBurst) {
+  Bench b(FastMem());
+  const uint32_t n = std::min(4096, kSbufBytes);
+  RunOk(b, {{0, Load(0x1000, n, 1, 0, 0)}, {1, Store(0x3000, n, 1, 0, 0)}});
+  uint32_t max_len = 0;
+  ExpectLegalBursts(b, &max_len);
+  // The burst window is min(4096, 256*DB): 256-beat bursts when DB <= 16.
+  const uint32_t window = std::min(4096, 256 * kDB);
+  EXPECT_EQ(max_len, std::min(n, window) / kDB - 1);
+  EXPECT_EQ(Count(b, loom::AxiEvent::kAr), size_t((n + window - 1) / window));
+}
+
+TEST(Dma, Crossing4KiB) {
+  Bench b(FastMem());
+  // Rows straddling 4 KiB boundaries at odd offsets, both directions.
+  Desc l = Load(0x1000 - 301, 700, 3, 0, 3);
+  l.row_stride = 4096;
+  Desc s = Store(0x6000 - 5, 300, 2, 4 % kP, 1);
+  s.row_stride = 4096 + 17;
+  RunOk(b, {{0, l}, {1, s}});
+  ExpectLegalBursts(b);
+}
+
+TEST(Dma, AllPartitionsAndStrides) {
+  Bench b(FastMem());
+  Desc eq = Load(0x40, 24, kP, 0, 8);  // stride == row size
+  Desc gt = Load(0x1000 + 3, 24, kP, 0, 40);
+  gt.row_stride = 100;  // stride > row size
+  Desc st = Store(0x5000 + 1, 24, kP, 0, 8);
+  st.row_stride = 24;
+  Desc st2 = Store(0x7000, 17, kP, 0, 40);
+  st2.row_stride = 333;
+  RunOk(b, {{0, eq}, {0, gt}, {1, st}, {1, st2}});
+  ExpectLegalBursts(b);
+}
+
+TEST(Dma, ThirdDimension) {
+  Bench b(FastMem());
+  Desc l = Load(0x11, 13, 3, 1, 2);
+  l.row_stride = 40;
+  l.planes = 4;
+  l.plane_stride = 500;
+  Desc s = Store(0x4003, 9, 2, 4 % kP, 100);
+  s.row_stride = 9;
+  s.planes = 3;
+  s.plane_stride = 18;  // planes back to back
+  RunOk(b, {{0, l}, {1, s}});
+}
+
+TEST(Dma, BothQueuesRoundRobin) {
+  Bench b(FastMem());
+  std::vector<std::pair<int, Desc>> ds;
+  for (int i = 0; i < 3; ++i) {
+    ds.push_back({0, Load(0x100 * i, 32, 1, i % kP, 64 * i)});
+    ds.push_back({1, Store(0x8000 + 0x100 * i, 32, 1, (i + 1) % kP, 512 + 64 * i)});
+  }
+  RunOk(b, ds);
+  // Both queues filled at once: completions alternate, queue 0 first.
+  ASSERT_EQ(b.cpls_.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(b.cpls_[i].queue, int(i % 2)) << "completion " << i;
+}
+
+// Timing contract (docs/dma.md) with a fixed-latency DRAM, DB == WB or not:
+// first AR at d + 2 (d = accept + 1 for an idle engine), completion one
+// cycle after the last SBUF write; for aligned full words with DB == WB each
+// SBUF write follows its R beat by exactly one cycle.
+TEST(Dma, LoadTimingContract) {
+  loom::AxiMemConfig c = FastMem();
+  c.read_latency = 100;
+  Bench b(c);
+  const uint32_t n = 256;
+  b.Push(0, Load(0x200, n, 2, 0, 64));
+  ASSERT_TRUE(b.RunUntil(1));
+  const uint64_t a = b.accept_cycles_[0].at(0);
+  ASSERT_FALSE(b.ar_cycles_.empty());
+  EXPECT_EQ(b.ar_cycles_[0], a + 3);
+  EXPECT_EQ(b.cpls_[0].cycle, b.sw_cycles_.back() + 1);
+  if (kDB == kWB) {
+    ASSERT_EQ(b.r_cycles_.size(), b.sw_cycles_.size());
+    for (size_t i = 0; i < b.r_cycles_.size(); ++i)
+      EXPECT_EQ(b.sw_cycles_[i], b.r_cycles_[i] + 1) << "beat " << i;
+  }
+  b.Idle(4);
+  b.ExpectMemoriesMatch();
+}
+
+// Random shapes, offsets, strides, directions and queues against a DRAM with
+// random latency and backpressure on every channel.
+void RandomRun(uint64_t seed, uint32_t latency, double p) {
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  auto U = [&rng](uint64_t lo, uint64_t hi) { return lo + rng() % (hi - lo + 1); };
+  loom::AxiMemConfig c;
+  c.data_bytes = kDB;
+  c.read_latency = latency;
+  c.write_latency = uint32_t(U(1, latency));
+  c.ar_ready = c.aw_ready = c.w_ready = c.r_valid = c.b_valid = p;
+  c.seed = seed;
+  Bench b(c);
+  std::vector<std::pair<int, Desc>> ds;
+  for (int i = 0; i < 24; ++i) {
+    Desc d;
+    d.store = rng() & 1;
+    d.rows = uint32_t(U(1, kP));
+    d.sbuf_part = uint32_t(U(0, kP - d.rows));
+    d.planes = uint32_t(U(1, 3));
+    d.row_bytes = uint32_t(U(1, std::min<uint64_t>(kSbufBytes / d.planes, rng() % 4 ? 64 : 1500)));
+    d.sbuf_addr = uint32_t(U(0, kSbufBytes - d.planes * d.row_bytes));
+    d.row_stride = uint32_t(rng() % 3 ? d.row_bytes + U(0, 200) : d.row_bytes);
+    d.plane_stride = uint32_t(d.rows * d.row_stride + U(0, 300));
+    const uint64_t span = uint64_t(d.planes - 1) * d.plane_stride +
+                          uint64_t(d.rows - 1) * d.row_stride + d.row_bytes;
+    if (span > kDramSize) continue;
+    d.dram_addr = kDramBase + U(0, kDramSize - span);
+    ds.push_back({int(rng() & 1), d});
+  }
+  for (const auto& [q, d] : ds) b.Push(q, d);
+  ASSERT_TRUE(b.RunUntil(ds.size())) << "timeout after " << b.cycle_ << " cycles";
+  for (const auto& cp : b.cpls_) EXPECT_EQ(cp.code, kOk);
+  b.Idle(latency + 10);
+  EXPECT_TRUE(b.mem_.idle());
+  b.mem_.check_end();
+  b.ExpectMemoriesMatch();
+  ExpectLegalBursts(b);
+}
+
+TEST(Dma, RandomLatency100) { RandomRun(Seed(1), 100, 1.0); }
+TEST(Dma, RandomBackpressure) {
+  const uint64_t seed = Seed(2);
+  for (uint64_t i = 0; i < 4; ++i) RandomRun(seed + i, uint32_t(1 + (seed + i) * 37 % 100), 0.3 + 0.15 * double(i));
+}
+
+// AXI error responses: the queue stops with the code, no success reported,
+// the other queue keeps running.
+void AxiErrorRun(bool store, uint8_t resp) {
+  loom::AxiMemConfig c = FastMem();
+  c.read_latency = 20;
+  c.errors.push_back({kDramBase + 0x3000, kDramBase + 0x3010, resp, true, true});
+  Bench b(c);
+  // Queue 0: 16 planes of one 64-byte row, 0x80 apart; plane 2 touches the
+  // error range. Then one more descriptor that must never run.
+  Desc bad = store ? Store(0x2f00, 64, 1, 0, 0) : Load(0x2f00, 64, 1, 0, 0);
+  bad.planes = 16;
+  bad.plane_stride = 0x80;
+  Desc after = Load(0x100, 8, 1, 0, 512);
+  Desc other = Load(0x400, 40, 2, 1, 0);
+  b.Push(0, bad);
+  b.Push(0, after);
+  b.Push(1, other);
+  ASSERT_TRUE(b.RunUntil(2));
+  b.Idle(200);
+  ASSERT_EQ(b.cpls_.size(), 2u) << "the halted queue ran another descriptor";
+  const uint32_t want = resp == loom::kAxiDecErr ? kDecErr : kSlvErr;
+  bool seen_bad = false;
+  for (const auto& cp : b.cpls_) {
+    if (cp.queue == 0) {
+      EXPECT_EQ(cp.code, want);
+      seen_bad = true;
+    } else {
+      EXPECT_EQ(cp.code, kOk);
+    }
+  }
+  EXPECT_TRUE(seen_bad);
+  EXPECT_EQ(b.dut_->halted_o, 1u);
+  EXPECT_EQ(b.dut_->desc_ready_o & 1, 0u);
+  EXPECT_TRUE(b.mem_.idle()) << "bursts left open";
+  b.mem_.check_end();
+  // Issue stops at the error: fewer than the 16 bursts (at most MaxReads /
+  // MaxWrites = 8 were outstanding when the error came back).
+  size_t bursts = 0;
+  for (const auto& e : b.mem_.events()) {
+    const bool addr_kind = e.kind == (store ? loom::AxiEvent::kAw : loom::AxiEvent::kAr);
+    if (addr_kind && e.addr >= kDramBase + 0x2f00 && e.addr < kDramBase + 0x2f00 + 16 * 0x80) ++bursts;
+    if (getenv("DMA_DEBUG"))
+      printf("%llu %s addr=%llx len=%u resp=%u last=%d\n", (unsigned long long)e.cycle,
+             loom::axi_event_kind_name(e.kind), (unsigned long long)e.addr, e.len, e.resp, e.last);
+  }
+  EXPECT_LT(bursts, 16u + 1u /* the other queue's load */);
+  EXPECT_LE(bursts, 8u + 3u);
+  if (!store) {
+    // SBUF writes stop at the error: the bytes written are a prefix of the
+    // descriptor's byte stream inside planes 0 and 1 (the error burst is
+    // plane 2), and nothing else (the other queue writes partitions 1, 2).
+    uint32_t k = 0;
+    for (const auto& [part, addr] : b.written_) {
+      if (part != 0) continue;
+      EXPECT_EQ(addr, k) << "SBUF write out of stream order";
+      ++k;
+    }
+    EXPECT_LE(k, 128u);
+    for (uint32_t i = 0; i < k; ++i) b.sbuf_ref_[0][i] = b.dram_ref_[0x2f00 + 0x80 * (i / 64) + i % 64];
+  } else {
+    // Every issued burst (one per plane) but the failed plane 2 was written.
+    for (uint32_t j = 0; j < bursts; ++j)
+      for (uint32_t i = 0; j != 2 && i < 64; ++i)
+        b.dram_ref_[0x2f00 + 0x80 * j + i] = b.sbuf_ref_[0][64 * j + i];
+  }
+  b.ExpectMemoriesMatch();
+}
+
+TEST(Dma, ReadSlvErr) { AxiErrorRun(false, loom::kAxiSlvErr); }
+TEST(Dma, ReadDecErr) { AxiErrorRun(false, loom::kAxiDecErr); }
+TEST(Dma, WriteSlvErr) { AxiErrorRun(true, loom::kAxiSlvErr); }
+TEST(Dma, WriteDecErr) { AxiErrorRun(true, loom::kAxiDecErr); }
+
+// Rejected descriptors: the code, no bus traffic, no SBUF access, queue halted.
+void RejectRun(const Desc& d, uint32_t want) {
+  SCOPED_TRACE(Str(d));
+  Bench b(FastMem());
+  b.Push(0, d);
+  b.Push(0, Load(0, 8));  // must never run
+  ASSERT_TRUE(b.RunUntil(1));
+  b.Idle(50);
+  ASSERT_EQ(b.cpls_.size(), 1u);
+  EXPECT_EQ(b.cpls_[0].code, want);
+  EXPECT_TRUE(b.mem_.events().empty()) << "bus traffic for a rejected descriptor";
+  EXPECT_EQ(b.sbuf_reads_ + b.sbuf_writes_, 0u);
+  EXPECT_EQ(b.dut_->halted_o & 1, 1u);
+  b.ExpectMemoriesMatch();
+  // The other queue still works.
+  b.Push(1, Load(0x20, 16, 1, 0, 0));
+  ASSERT_TRUE(b.RunUntil(2));
+  EXPECT_EQ(b.cpls_[1].code, kOk);
+  b.Idle(4);
+  b.ExpectMemoriesMatch();
+}
+
+TEST(Dma, RejectOutOfWindow) {
+  Desc below = Load(0, 16);
+  below.dram_addr = kDramBase - 1;
+  RejectRun(below, kWindow);
+  RejectRun(Store(kDramSize - 15, 16), kWindow);  // one byte past the limit
+  Desc far = Load(0, 16, 2);
+  far.row_stride = 0xffffffffu;  // the span overflows 32 bits
+  RejectRun(far, kWindow);
+  Desc planes = Load(0, 16);
+  planes.planes = 2;
+  planes.plane_stride = uint32_t(kDramSize);
+  RejectRun(planes, kWindow);
+  Desc high = Load(0, 16);
+  high.dram_addr = (uint64_t(1) << 40) + kDramBase;  // beyond the address width
+  RejectRun(high, kWindow);
+}
+
+TEST(Dma, RejectOutOfSbuf) {
+  RejectRun(Load(0, 16, 2, kP - 1, 0), kSbuf);             // partitions past P
+  RejectRun(Store(0, 16, 1, 0, kSbufBytes - 15), kSbuf);   // bytes past the end
+  Desc planes = Load(0, 16, 1, 0, kSbufBytes - 32);
+  planes.planes = 3;
+  planes.plane_stride = 16;
+  RejectRun(planes, kSbuf);
+}
+
+TEST(Dma, RejectIllegal) {
+  Desc zero_len = Load(0, 0);
+  RejectRun(zero_len, kIllegal);
+  Desc zero_rows = Load(0, 8, 0);
+  RejectRun(zero_rows, kIllegal);
+  Desc zero_planes = Load(0, 8);
+  zero_planes.planes = 0;
+  RejectRun(zero_planes, kIllegal);
+  Desc rsvd = Load(0, 8);
+  rsvd.rsvd = 1;
+  RejectRun(rsvd, kIllegal);
+}
+
+}  // namespace
