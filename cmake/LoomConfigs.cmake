@@ -48,9 +48,11 @@ foreach(f IN LISTS _rtl_files)
 endforeach()
 
 # loom_add_rtl_model(<model> CONFIG <config> [DEFINES d1 d2 ...] [COVERAGE])
-# Builds library loom_rtl_<model>: the Verilated loom_tensor_top (class
-# Vtensor_<model>) plus a factory loom::make_rtl_dut_<model>() that returns it
-# behind the Verilator-free loom::RtlDut interface (tb/rtl_dut.h).
+# Adds the Verilated loom_tensor_top (class Vtensor_<model>) and a factory
+# loom::make_rtl_dut_<model>() that returns it behind the Verilator-free
+# loom::RtlDut interface (tb/rtl_dut.h) to the library loom_rtl. All models
+# share one library so Verilator's runtime is compiled once; an executable
+# links only the models it references.
 function(loom_add_rtl_model MODEL)
   cmake_parse_arguments(A "COVERAGE" "CONFIG" "DEFINES" ${ARGN})
   loom_config_fields(${A_CONFIG} c)
@@ -62,12 +64,18 @@ function(loom_add_rtl_model MODEL)
   if(A_COVERAGE)
     set(extra COVERAGE)
   endif()
+  if(NOT TARGET loom_rtl)
+    add_library(loom_rtl STATIC)
+    target_link_libraries(loom_rtl PUBLIC loom_tb_rtl)
+    # Debug information of generated code costs much build time and no one
+    # steps through it; the waves are the debugger.
+    target_compile_options(loom_rtl PRIVATE -g0)
+  endif()
   set(LOOM_MODEL ${MODEL})
   configure_file(${CMAKE_SOURCE_DIR}/tb/rtl_factory.cpp.in
                  ${LOOM_GEN_DIR}/rtl_factory_${MODEL}.cpp @ONLY)
-  add_library(loom_rtl_${MODEL} STATIC ${LOOM_GEN_DIR}/rtl_factory_${MODEL}.cpp)
-  target_link_libraries(loom_rtl_${MODEL} PUBLIC loom_tb_rtl)
-  verilate(loom_rtl_${MODEL}
+  target_sources(loom_rtl PRIVATE ${LOOM_GEN_DIR}/rtl_factory_${MODEL}.cpp)
+  verilate(loom_rtl
     PREFIX Vtensor_${MODEL}
     TOP_MODULE loom_tensor_top
     SOURCES ${LOOM_RTL_SOURCES}
