@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
@@ -139,7 +140,7 @@ class Bench {
     SetBytes(dut_->m_axi_rdata_i, so.r_data.data(), kDB);
     dut_->m_axi_rresp_i = so.r_resp;
     dut_->m_axi_rlast_i = so.r_last;
-    dut_->m_axi_bvalid_i = so.b_valid;
+    dut_->m_axi_bvalid_i = so.b_valid || force_bvalid_;
     dut_->m_axi_bid_i = so.b_id;
     dut_->m_axi_bresp_i = so.b_resp;
     SetBytes(dut_->sbuf_rd_data_i, rd_data_.data(), kWB);
@@ -184,6 +185,8 @@ class Bench {
     mo.b_ready = dut_->m_axi_bready_o;
     if (so.r_valid && mo.r_ready) r_cycles_.push_back(cycle_);
     if (mo.ar_valid && so.ar_ready) ar_cycles_.push_back(cycle_);
+    if (mo.aw_valid && so.aw_ready) aw_cycles_.push_back(cycle_);
+    if (so.b_valid && mo.b_ready) b_cycles_.push_back(cycle_);
 
     for (int q = 0; q < 2; ++q) {
       if (((dut_->desc_valid_i >> q) & 1) && ((dut_->desc_ready_o >> q) & 1)) {
@@ -282,6 +285,8 @@ class Bench {
   std::vector<uint64_t> r_cycles_, ar_cycles_, sw_cycles_;
   uint64_t sbuf_reads_ = 0, sbuf_writes_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> written_;  // SBUF bytes written, in order
+  std::vector<uint64_t> aw_cycles_, b_cycles_;
+  bool force_bvalid_ = false;  // a broken slave: B without a write (negative test)
   uint64_t cycle_ = 0;
   std::mt19937_64 rng_;
 };
@@ -462,6 +467,43 @@ TEST(Dma, LoadTimingContract) {
   }
   b.Idle(4);
   b.ExpectMemoriesMatch();
+}
+
+// Store: first AW at d + 2, completion one cycle after the last B; two
+// descriptors back to back on one queue: the second dispatches the cycle
+// after the first completes (d2 = e1 + 1), its first AW at d2 + 2.
+TEST(Dma, StoreTimingContract) {
+  loom::AxiMemConfig c = FastMem();
+  c.read_latency = 100;
+  c.write_latency = 100;
+  Bench b(c);
+  b.Push(0, Store(0x203, 300, 2, 1, 5));
+  b.Push(0, Store(0x1000, 64, 1, 0, 0));
+  ASSERT_TRUE(b.RunUntil(2));
+  const uint64_t a = b.accept_cycles_[0].at(0);
+  ASSERT_EQ(b.cpls_.size(), 2u);
+  EXPECT_EQ(b.aw_cycles_.at(0), a + 3);
+  ASSERT_EQ(b.b_cycles_.size(), b.aw_cycles_.size());
+  const size_t n0 = b.aw_cycles_.size() - 1;  // bursts of the first descriptor
+  EXPECT_EQ(b.cpls_[0].cycle, b.b_cycles_.at(n0 - 1) + 1);
+  EXPECT_EQ(b.aw_cycles_.at(n0), b.cpls_[0].cycle + 1 + 2);
+  EXPECT_EQ(b.cpls_[1].cycle, b.b_cycles_.back() + 1);
+  b.Idle(4);
+  b.ExpectMemoriesMatch();
+}
+
+// The assertions are live: a B response without a write fires
+// DmaBUnexpected_A; Verilator prints it (on stdout) and aborts.
+TEST(DmaDeathTest, AssertionFires) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        Bench b(FastMem());
+        b.force_bvalid_ = true;
+        b.Idle(4);
+        std::exit(0);
+      },
+      ::testing::KilledBySignal(SIGABRT), "");
 }
 
 // Random shapes, offsets, strides, directions and queues against a DRAM with
