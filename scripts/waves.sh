@@ -17,7 +17,13 @@ if [[ ! -f "$fst" ]]; then
   echo "waves: no waveform $fst (is '$test' a co-simulation test? 'ctest -N' lists them)" >&2
   exit 1
 fi
+# The save file names vectors with their ranges, which depend on P: adapt it
+# to this waveform when fst2vcd (part of gtkwave) is there.
 save="waves/loom.gtkw"
+if command -v fst2vcd >/dev/null 2>&1; then
+  python3 scripts/gtkw_for.py "$fst" waves/loom.gtkw "${fst%.fst}.gtkw"
+  save="${fst%.fst}.gtkw"
+fi
 if [[ -n "${DISPLAY:-}" ]] && command -v gtkwave >/dev/null 2>&1; then
   exec gtkwave "$fst" "$save"
 fi

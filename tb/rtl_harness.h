@@ -26,6 +26,9 @@ class RtlHarness final : public RtlDut {
     if (!opt.trace_path.empty()) {
       trace_ = std::make_unique<VerilatedFstC>();
       top_->trace(trace_.get(), 99);
+      // 10 ns per cycle (100 MHz) on the waveform's time axis.
+      trace_->set_time_unit("1ns");
+      trace_->set_time_resolution("1ns");
       trace_->open(opt.trace_path.c_str());
       if (!trace_->isOpen()) throw std::runtime_error("cannot open trace " + opt.trace_path);
     }
@@ -102,7 +105,7 @@ class RtlHarness final : public RtlDut {
   void dump(uint64_t half) {
     if (!trace_) return;
     if (cycle_ < opt_.trace_from || cycle_ > opt_.trace_to) return;
-    // 10 time units per cycle: the low phase at 10c, the edge at 10c + 5.
+    // 10 ns per cycle: the low phase at 10c, the edge at 10c + 5.
     trace_->dump(half * 5);
   }
   void sample() {

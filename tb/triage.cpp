@@ -77,10 +77,11 @@ std::string triage_report(const Config& cfg, const Stimulus& stim, const CosimRe
       line("waveform: {} (whole run)", res.wave_path);
     } else {
       const uint64_t c = res.mismatch ? res.mismatch->cycle : res.rtl_cycles;
-      line("waveform: {} (cycles {} to {}; 10 time units per cycle)", res.wave_path,
+      line("waveform: {} (cycles {} to {}; cycle c starts at 10c ns)", res.wave_path,
            c > opt.window_before ? c - opt.window_before : 0, c + opt.window_after);
     }
     line("view:     gtkwave {} waves/loom.gtkw", res.wave_path);
+    line("          (or make waves TEST=... for a whole run with the save file adapted to P)");
   }
   if (!opt.repro.empty()) line("reproduce: {}", opt.repro);
   return s;
