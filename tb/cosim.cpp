@@ -25,21 +25,9 @@ constexpr uint64_t kLookahead = 64;
 // Cycles allowed for busy_o to fall after the last event.
 constexpr uint64_t kIdleTimeout = 1000;
 
-struct RtlPass {
-  std::optional<Mismatch> mismatch;
-  std::vector<MemMismatch> mem_mismatches;
-  std::vector<Txn> psum_writes;
-  uint64_t cycles = 0;
-  uint64_t first_issue = UINT64_MAX;
-  uint64_t compared = 0;
-  uint64_t compared_by_channel[kNumChannels] = {};
-  uint64_t mem_compared = 0;
-  std::string error;
-};
-
 // Reads every SBUF byte and PSUM entry the model wrote, through the debug
 // port, and compares. The engine must be idle.
-void compare_memories(RtlDut& dut, const Prediction& pred, RtlPass& r) {
+void compare_memories(RtlDut& dut, const Prediction& pred, CosimResult& r) {
   const Config& cfg = dut.config();
   struct Probe {
     bool psum;
@@ -81,9 +69,11 @@ void compare_memories(RtlDut& dut, const Prediction& pred, RtlPass& r) {
   }
 }
 
-RtlPass run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred,
-                const RtlOptions& ropt) {
-  RtlPass r;
+// Runs the RTL against `pred` and fills the RTL half of `r` (everything but
+// the prediction, the file paths and the wall time).
+void run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred,
+             const RtlOptions& ropt, CosimResult& r) {
+  r.first_issue = UINT64_MAX;
   std::unique_ptr<RtlDut> dut = factory(ropt);
   try {
     dut->reset();
@@ -121,7 +111,7 @@ RtlPass run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred
       }
       driver.settle(c, in, out);
       dut->tick();
-      r.cycles = c + 1;
+      r.rtl_cycles = c + 1;
       if (c >= stop_at) break;
       if (!sb.mismatch() && c >= last && driver.done()) {
         sb.check_end(c);
@@ -141,15 +131,15 @@ RtlPass run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred
         }
       }
       compare_memories(*dut, pred, r);
-      r.cycles = dut->cycle();
+      r.rtl_cycles = dut->cycle();
     }
   } catch (const std::exception& e) {
     r.error = e.what();
-    r.cycles = dut->cycle();
+    r.rtl_cycles = dut->cycle();
   }
   if (r.first_issue == UINT64_MAX) r.first_issue = 0;
+  r.pass = !r.mismatch && r.mem_mismatches.empty() && r.error.empty();
   dut->finish();
-  return r;
 }
 
 }  // namespace
@@ -178,28 +168,20 @@ CosimResult run_cosim(RtlFactory rtl, const Config& cfg, const Stimulus& stim,
     ropt.trace_path = dir + "/" + opt.name + ".fst";
     res.wave_path = ropt.trace_path;
   }
-  RtlPass r = run_rtl(rtl, stim, res.prediction, ropt);
-  res.psum_writes = std::move(r.psum_writes);
-  res.rtl_cycles = r.cycles;
-  res.first_issue = r.first_issue;
-  res.compared = r.compared;
-  for (int ch = 0; ch < kNumChannels; ++ch) res.compared_by_channel[ch] = r.compared_by_channel[ch];
-  res.mem_compared = r.mem_compared;
-  res.mismatch = r.mismatch;
-  res.mem_mismatches = r.mem_mismatches;
-  res.error = r.error;
-  res.pass = !res.mismatch && res.mem_mismatches.empty() && res.error.empty();
+  run_rtl(rtl, stim, res.prediction, ropt, res);
 
   if (!res.pass) {
     // Re-run with tracing on a window around the failure (the run is
     // deterministic), unless the whole run was traced already.
-    const uint64_t fail_cycle = res.mismatch ? res.mismatch->cycle : (r.cycles ? r.cycles - 1 : 0);
+    const uint64_t fail_cycle =
+        res.mismatch ? res.mismatch->cycle : (res.rtl_cycles ? res.rtl_cycles - 1 : 0);
     if (!opt.waves) {
       RtlOptions wopt = ropt;
       wopt.trace_path = dir + "/" + opt.name + ".fst";
       wopt.trace_from = fail_cycle > opt.window_before ? fail_cycle - opt.window_before : 0;
       wopt.trace_to = fail_cycle + opt.window_after;
-      run_rtl(rtl, stim, res.prediction, wopt);
+      CosimResult rerun;
+      run_rtl(rtl, stim, res.prediction, wopt, rerun);
       res.wave_path = wopt.trace_path;
     }
     res.report_path = dir + "/" + opt.name + ".triage.txt";
