@@ -20,6 +20,7 @@
 
 #include "Vdma_engine.h"
 #include "axi_mem.h"
+#include "loom/dma.h"
 #include "verilated.h"
 
 namespace {
@@ -684,6 +685,134 @@ TEST(Dma, RejectIllegal) {
   Desc rsvd = Load(0, 8);
   rsvd.rsvd = 1;
   RejectRun(rsvd, kIllegal);
+}
+
+// Cross-check with the model's timing contract (loom/dma.h): at a fixed
+// latency without backpressure, every AR/AW handshake, R/W beat, B, SBUF
+// write and the completion happen exactly in the cycles dma_timing()
+// predicts from the accept cycle, and the bursts match plan_bursts().
+loom::DmaDesc ToModel(const Desc& d) {
+  loom::DmaDesc m;
+  m.dram_addr = d.dram_addr;
+  m.row_stride = d.row_stride;
+  m.plane_stride = d.plane_stride;
+  m.planes = d.planes;
+  m.row_bytes = d.row_bytes;
+  m.rows = d.rows;
+  m.sbuf_part = d.sbuf_part;
+  m.sbuf_addr = d.sbuf_addr;
+  m.dir = d.store ? 1 : 0;
+  m.reserved = d.rsvd;
+  return m;
+}
+
+void ModelCrossCheck(const Desc& d, uint32_t read_latency, uint32_t write_latency) {
+  SCOPED_TRACE(Str(d));
+  loom::AxiMemConfig c = FastMem();
+  c.read_latency = read_latency;
+  c.write_latency = write_latency;
+  Bench b(c);
+  b.Push(0, d);
+  ASSERT_TRUE(b.RunUntil(1));
+  b.Idle(4);
+
+  loom::DmaParams p;
+  p.partitions = kP;
+  p.sbuf_bytes = kSbufBytes;
+  p.sbuf_word_bytes = kWB;
+  p.bus_bytes = kDB;
+  const loom::DmaDesc md = ToModel(d);
+  const loom::DmaCode check = loom::dma_check(md, p, kDramBase, kDramBase + kDramSize);
+  const uint64_t disp = loom::dma_dispatch(b.accept_cycles_[0].at(0), false, 0);
+  const loom::DmaTiming t =
+      loom::dma_timing(md, p, loom::DmaDram{read_latency, write_latency}, disp, check);
+
+  ASSERT_EQ(b.cpls_.size(), 1u);
+  EXPECT_EQ(b.cpls_[0].code, uint32_t(t.code));
+  EXPECT_EQ(b.cpls_[0].cycle, t.complete);
+
+  std::vector<uint64_t> beat_cycles, sw;
+  for (const auto& x : t.beats) beat_cycles.push_back(x.cycle);
+  for (const auto& x : t.sbuf) sw.push_back(x.cycle);
+  std::vector<uint64_t> w_cycles, w_strb, want_strb;
+  std::vector<std::pair<uint64_t, uint32_t>> bursts, want_bursts;
+  for (const auto& e : b.mem_.events()) {
+    if (e.kind == loom::AxiEvent::kW) {
+      w_cycles.push_back(e.cycle);
+      w_strb.push_back(e.strb);
+    }
+    if (e.kind == loom::AxiEvent::kAr || e.kind == loom::AxiEvent::kAw) bursts.push_back({e.addr, e.len});
+  }
+  if (check == loom::DmaCode::kOk)
+    for (const auto& x : loom::plan_bursts(md, kDB)) want_bursts.push_back({x.addr, x.len()});
+  EXPECT_EQ(bursts, want_bursts);
+  if (d.store) {
+    for (const auto& x : t.beats) want_strb.push_back(x.strb);
+    EXPECT_EQ(b.aw_cycles_, t.addr_hs);
+    EXPECT_EQ(w_cycles, beat_cycles);
+    EXPECT_EQ(w_strb, want_strb);
+    EXPECT_EQ(b.b_cycles_, t.rlast);
+    EXPECT_TRUE(b.sw_cycles_.empty());
+  } else {
+    EXPECT_EQ(b.ar_cycles_, t.addr_hs);
+    EXPECT_EQ(b.r_cycles_, beat_cycles);
+    EXPECT_EQ(b.sw_cycles_, sw);
+    EXPECT_TRUE(w_cycles.empty());
+  }
+  b.ExpectMemoriesMatch();
+}
+
+TEST(Dma, ModelTimingLoad) {
+  ModelCrossCheck(Load(0x200, 256, 2, 0, 64), 100, 10);
+  ModelCrossCheck(Load(0x203, 300, 2, 1, 5), 7, 3);
+  ModelCrossCheck(Load(0x7, 1, 1, 2, 3), 1, 1);
+  ModelCrossCheck(Load(0xffd, 40, 1, 0, 0), 20, 5);  // crosses 4 KiB
+  Desc planes = Load(0x1001, 37, 3, 1, 2);
+  planes.row_stride = 0x105;
+  planes.planes = 3;
+  planes.plane_stride = 0x800;
+  ModelCrossCheck(planes, 13, 4);
+  Desc big = Load(0x2000, 1024, 2, 0, 0);  // longest bursts, several outstanding
+  ModelCrossCheck(big, 50, 10);
+}
+
+TEST(Dma, ModelTimingStore) {
+  ModelCrossCheck(Store(0x200, 256, 2, 0, 64), 100, 10);
+  ModelCrossCheck(Store(0x203, 300, 2, 1, 5), 7, 3);
+  ModelCrossCheck(Store(0x7, 1, 1, 2, 3), 1, 1);
+  ModelCrossCheck(Store(0xffd, 40, 1, 0, 0), 20, 5);
+  Desc planes = Store(0x1001, 37, 3, 1, 2);
+  planes.row_stride = 0x105;
+  planes.planes = 3;
+  planes.plane_stride = 0x800;
+  ModelCrossCheck(planes, 13, 4);
+  ModelCrossCheck(Store(0x2000, 1024, 2, 0, 0), 50, 100);
+}
+
+TEST(Dma, ModelTimingRejected) {
+  ModelCrossCheck(Load(0x20000, 8), 10, 10);      // window
+  ModelCrossCheck(Load(0, 8, kP + 1), 10, 10);    // partitions
+  ModelCrossCheck(Store(0, 0), 10, 10);           // illegal
+}
+
+// Random shapes (many short rows: more bursts than MaxReads / MaxWrites
+// outstanding at latency up to 120).
+TEST(Dma, ModelTimingRandom) {
+  std::mt19937_64 rng(Seed(17));
+  for (int it = 0; it < 40; ++it) {
+    Desc d;
+    d.store = rng() % 2;
+    d.row_bytes = 1 + uint32_t(rng() % 200);
+    d.rows = 1 + uint32_t(rng() % kP);
+    d.row_stride = d.row_bytes + uint32_t(rng() % 64);
+    d.planes = 1 + uint32_t(rng() % 3);
+    d.plane_stride = uint32_t(rng() % 0x2000);
+    d.sbuf_part = uint32_t(rng() % (kP - d.rows + 1));
+    d.sbuf_addr = uint32_t(rng() % (kSbufBytes - d.planes * d.row_bytes + 1));
+    d.dram_addr = kDramBase + rng() % 0x8000;
+    ModelCrossCheck(d, 1 + uint32_t(rng() % 120), 1 + uint32_t(rng() % 120));
+    if (HasFailure()) return;
+  }
 }
 
 }  // namespace
