@@ -815,4 +815,90 @@ TEST(Dma, ModelTimingRandom) {
   }
 }
 
+// AXI errors: AxiMem answers every R beat (or the B) of a burst that touches
+// [err_lo, err_hi) with `resp`. The model gets the first such R beat (load)
+// or burst (store) and must predict the same cycles, the code and (loads) the
+// SBUF prefix that was written.
+void ModelErrorCrossCheck(const Desc& d, uint64_t err_lo, uint64_t err_hi, uint8_t resp,
+                          uint32_t read_latency, uint32_t write_latency) {
+  SCOPED_TRACE(Str(d));
+  loom::AxiMemConfig c = FastMem();
+  c.read_latency = read_latency;
+  c.write_latency = write_latency;
+  c.errors.push_back({err_lo, err_hi, resp, true, true});
+  Bench b(c);
+  b.Push(0, d);
+  ASSERT_TRUE(b.RunUntil(1));
+  b.Idle(4);
+
+  loom::DmaParams p;
+  p.partitions = kP;
+  p.sbuf_bytes = kSbufBytes;
+  p.sbuf_word_bytes = kWB;
+  p.bus_bytes = kDB;
+  const loom::DmaDesc md = ToModel(d);
+  loom::DmaAxiError err;
+  err.code = resp == loom::kAxiDecErr ? loom::DmaCode::kDecErr : loom::DmaCode::kSlvErr;
+  uint64_t beat = 0, k = 0;
+  for (const auto& x : loom::plan_bursts(md, kDB)) {
+    if (!err.enabled && x.addr < err_hi && x.addr + uint64_t(x.beats) * kDB > err_lo) {
+      err.enabled = true;
+      err.index = d.store ? k : beat;
+    }
+    beat += x.beats;
+    ++k;
+  }
+  ASSERT_TRUE(err.enabled);
+  const loom::DmaCode check = loom::dma_check(md, p, kDramBase, kDramBase + kDramSize);
+  ASSERT_EQ(check, loom::DmaCode::kOk);
+  const uint64_t disp = loom::dma_dispatch(b.accept_cycles_[0].at(0), false, 0);
+  const loom::DmaTiming t =
+      loom::dma_timing(md, p, loom::DmaDram{read_latency, write_latency}, disp, check, err);
+
+  ASSERT_EQ(b.cpls_.size(), 1u);
+  EXPECT_EQ(b.cpls_[0].code, uint32_t(t.code));
+  EXPECT_EQ(b.cpls_[0].cycle, t.complete);
+  std::vector<uint64_t> beat_cycles, sw, w_cycles;
+  for (const auto& x : t.beats) beat_cycles.push_back(x.cycle);
+  for (const auto& x : t.sbuf) sw.push_back(x.cycle);
+  for (const auto& e : b.mem_.events())
+    if (e.kind == loom::AxiEvent::kW) w_cycles.push_back(e.cycle);
+  if (d.store) {
+    EXPECT_EQ(b.aw_cycles_, t.addr_hs);
+    EXPECT_EQ(w_cycles, beat_cycles);
+    EXPECT_EQ(b.b_cycles_, t.rlast);
+  } else {
+    EXPECT_EQ(b.ar_cycles_, t.addr_hs);
+    EXPECT_EQ(b.r_cycles_, beat_cycles);
+    EXPECT_EQ(b.sw_cycles_, sw);
+    // The SBUF holds exactly the predicted prefix.
+    std::vector<uint8_t> flat;
+    for (const auto& part : b.sbuf_ref_) flat.insert(flat.end(), part.begin(), part.end());
+    std::vector<uint8_t> dram = b.dram_ref_;
+    loom::dma_apply_load_error(md, t, {&dram, kDramBase, &flat, uint32_t(kSbufBytes)});
+    for (int q = 0; q < kP; ++q)
+      std::copy_n(flat.begin() + size_t(q) * kSbufBytes, kSbufBytes, b.sbuf_ref_[q].begin());
+    b.ExpectMemoriesMatch();
+  }
+}
+
+TEST(Dma, ModelTimingAxiErrors) {
+  for (uint8_t resp : {loom::kAxiSlvErr, loom::kAxiDecErr}) {
+    for (bool store : {false, true}) {
+      // 16 planes of one 64-byte row 0x80 apart, plane 2 fails (as AxiErrorRun).
+      Desc bad = store ? Store(0x2f00, 64, 1, 0, 0) : Load(0x2f00, 64, 1, 0, 0);
+      bad.planes = 16;
+      bad.plane_stride = 0x80;
+      ModelErrorCrossCheck(bad, kDramBase + 0x3000, kDramBase + 0x3010, resp, 20, 10);
+      // Unaligned rows, the first burst fails.
+      Desc first = store ? Store(0x3003, 50, 3, 1, 7) : Load(0x3003, 50, 3, 1, 7);
+      ModelErrorCrossCheck(first, kDramBase + 0x3000, kDramBase + 0x3001, resp, 5, 5);
+      // The last burst fails.
+      Desc last = store ? Store(0x2000, 40, 4, 0, 3) : Load(0x2000, 40, 4, 0, 3);
+      last.row_stride = 0x40;
+      ModelErrorCrossCheck(last, kDramBase + 0x20c0, kDramBase + 0x20c1, resp, 30, 3);
+    }
+  }
+}
+
 }  // namespace
