@@ -36,8 +36,16 @@ CosimResult cosim(RtlFactory factory, const Config& cfg, const Stimulus& stim,
   opt.name = test_file_name();
   const char* w = std::getenv("LOOM_WAVES");
   opt.waves = w && std::string(w) == "1";
-  opt.repro = fmt::format("{}make test-one TEST='{}'", repro_env.empty() ? "" : repro_env + " ",
-                          full_test_name());
+  // LOOM_X_SEED=<n>: start the RTL with every uninitialised flop and memory
+  // bit random (seeded) instead of zero, to show nothing depends on them.
+  if (const char* x = std::getenv("LOOM_X_SEED"); x && *x) {
+    opt.rand_reset = 2;
+    opt.seed = std::strtoull(x, nullptr, 0);
+    fmt::print("[ x-seed   ] {}\n", opt.seed);
+  }
+  std::string env = repro_env;
+  if (opt.rand_reset) env += (env.empty() ? "" : " ") + fmt::format("LOOM_X_SEED={}", opt.seed);
+  opt.repro = fmt::format("{}make test-one TEST='{}'", env.empty() ? "" : env + " ", full_test_name());
   CosimResult r = run_cosim(factory, cfg, stim, opt);
   fmt::print("[ cosim    ] {}: {} cycles, {} transactions and {} memory locations compared, {}\n",
              cfg.name, r.rtl_cycles, r.compared, r.mem_compared, r.pass ? "PASS" : "FAIL");
