@@ -2,24 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace loom {
+#include "producer.h"
 
-std::optional<size_t> producing_command(const Config& cfg, const Stimulus& stim,
-                                        const Prediction& pred, const Txn& t) {
-  if (t.channel == Channel::kSbufWrite) return std::nullopt;
-  if (t.channel != Channel::kPsumWrite) {
-    // Tags count accepted commands mod 2^16; runs here stay below that.
-    return t.tag < stim.cmds.size() ? std::optional<size_t>(t.tag) : std::nullopt;
-  }
-  // PSUM write of partition m, element f lands at s + P + 1 + f + m.
-  for (size_t i = 0; i < stim.cmds.size() && i < pred.issue_cycle.size(); ++i) {
-    const PeCmd& c = stim.cmds[i].cmd;
-    if (c.op != PeOp::kMm || c.psum_bank != t.bank) continue;
-    const int64_t f = int64_t(t.cycle) - int64_t(pred.issue_cycle[i]) - cfg.partitions - 1 - t.part;
-    if (f >= 0 && f < int64_t(c.cols) && c.psum_off + f == t.addr) return i;
-  }
-  return std::nullopt;
-}
+namespace loom {
 
 std::string triage_report(const Config& cfg, const Stimulus& stim, const CosimResult& res,
                           const CosimOptions& opt) {

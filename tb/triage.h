@@ -2,7 +2,6 @@
 // operation, expected against actual, the waveform and how to reproduce.
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include "cosim.h"
@@ -11,10 +10,5 @@ namespace loom {
 
 std::string triage_report(const Config& cfg, const Stimulus& stim, const CosimResult& res,
                           const CosimOptions& opt);
-
-// The index of the command that produced `t` (by tag, or for a PSUM write by
-// the timing contract), if any.
-std::optional<size_t> producing_command(const Config& cfg, const Stimulus& stim,
-                                        const Prediction& pred, const Txn& t);
 
 }  // namespace loom

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <stdexcept>
 
 #include "loom/reference.h"
+#include "producer.h"
 
 namespace loom {
 
@@ -110,6 +112,8 @@ GemmProgram build_gemm(const Config& cfg, const GemmProblem& g) {
     }
   }
   GemmProgram prog;
+  prog.m = g.m;
+  prog.n = g.n;
   size_t cmd = 0;
   uint32_t tile = 0;
   for (uint32_t mt = 0; mt < mt_n; ++mt) {
@@ -132,22 +136,15 @@ GemmProgram build_gemm(const Config& cfg, const GemmProblem& g) {
 
 std::vector<int32_t> gemm_result(const Config& cfg, const GemmProgram& prog,
                                  const Prediction& pred, const std::vector<Txn>& psum_writes) {
-  const GemmProgram::OutTile& last = prog.tiles.back();
-  const uint32_t m = last.m0 + last.rows, n = [&] {
-    uint32_t mx = 0;
-    for (const auto& t : prog.tiles) mx = std::max(mx, t.n0 + t.cols);
-    return mx;
-  }();
-  std::vector<int32_t> c(size_t(m) * n, 0);
-  for (const auto& t : prog.tiles) {
-    const uint64_t s = pred.issue_cycle.at(t.last_mm);
-    for (const Txn& w : psum_writes) {
-      if (w.bank != t.bank || w.part >= t.rows) continue;
-      // Write of element f of partition p lands at s + P + 1 + f + p.
-      const int64_t f = int64_t(w.cycle) - int64_t(s) - cfg.partitions - 1 - w.part;
-      if (f < 0 || f >= int64_t(t.cols) || w.addr != uint32_t(f)) continue;
-      c[size_t(t.m0 + w.part) * n + t.n0 + uint32_t(f)] = int32_t(uint32_t(w.data));
-    }
+  std::map<size_t, const GemmProgram::OutTile*> tile_of_last_mm;
+  for (const auto& t : prog.tiles) tile_of_last_mm[t.last_mm] = &t;
+  std::vector<int32_t> c(size_t(prog.m) * prog.n, 0);
+  for (const Txn& w : psum_writes) {
+    const auto cmd = producing_command(cfg, prog.stim, pred, w);
+    const auto it = cmd ? tile_of_last_mm.find(*cmd) : tile_of_last_mm.end();
+    if (it == tile_of_last_mm.end()) continue;  // an earlier MM of the group
+    const GemmProgram::OutTile& t = *it->second;
+    c[size_t(t.m0 + w.part) * prog.n + t.n0 + w.addr] = int32_t(uint32_t(w.data));
   }
   return c;
 }

@@ -53,13 +53,14 @@ struct GemmProgram {
     uint32_t rows, cols;
     uint32_t bank;
   };
+  uint32_t m = 0, n = 0;  // C is m x n
   Stimulus stim;
   std::vector<OutTile> tiles;
 };
 // Throws std::invalid_argument when the operands do not fit in SBUF.
 GemmProgram build_gemm(const Config& cfg, const GemmProblem& g);
-// Assembles C from the PSUM writes of each tile's last MM (located with the
-// issue cycles of `pred` and the timing contract).
+// Assembles C from the PSUM writes of each tile's last MM (attributed to
+// their MM with producing_command()).
 std::vector<int32_t> gemm_result(const Config& cfg, const GemmProgram& prog,
                                  const Prediction& pred, const std::vector<Txn>& psum_writes);
 
