@@ -53,12 +53,17 @@ CosimResult cosim(RtlFactory factory, const Config& cfg, const Stimulus& stim,
   return r;
 }
 
-void expect_pass(const CosimResult& r) {
-  if (r.pass) return;
-  std::ifstream in(r.report_path);
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
-  ADD_FAILURE() << "co-simulation failed; report " << r.report_path << ":\n" << ss.str();
+  return ss.str();
+}
+
+void expect_pass(const CosimResult& r) {
+  if (r.pass) return;
+  ADD_FAILURE() << "co-simulation failed; report " << r.report_path << ":\n"
+                << read_text(r.report_path);
 }
 
 }  // namespace loom::test

@@ -26,6 +26,9 @@ uint64_t test_seed(uint64_t fallback);
 CosimResult cosim(RtlFactory factory, const Config& cfg, const Stimulus& stim,
                   const std::string& repro_env = "");
 
+// The whole text of a file ("" when it cannot be read).
+std::string read_text(const std::string& path);
+
 // Fails the test with the triage report when the run did not pass.
 void expect_pass(const CosimResult& r);
 

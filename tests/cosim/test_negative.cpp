@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "cosim_fixture.h"
 #include "workloads.h"
@@ -23,17 +21,10 @@ Stimulus all_ones_matmul(const Config& cfg) {
   return sb.build();
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void expect_report_and_waves(const CosimResult& r) {
   ASSERT_FALSE(r.report_path.empty());
   EXPECT_TRUE(std::filesystem::exists(r.report_path));
-  EXPECT_NE(slurp(r.report_path).find("first mismatch"), std::string::npos);
+  EXPECT_NE(read_text(r.report_path).find("first mismatch"), std::string::npos);
   ASSERT_FALSE(r.wave_path.empty());
   ASSERT_TRUE(std::filesystem::exists(r.wave_path));
   EXPECT_GT(std::filesystem::file_size(r.wave_path), 100u);
