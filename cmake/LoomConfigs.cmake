@@ -2,11 +2,13 @@
 # Everything else (Verilator -G parameters, the C++ header loom/configs.h used
 # by the model and the testbench) is generated from these lists.
 
-#          name    P   SbufBytes SbufWordBytes PsumBanks PsumEntries CmdDepth
-set(LOOM_CONFIG_tiny   4    1024   8 2  16 4)
-set(LOOM_CONFIG_small  8    4096   8 4  64 4)
-set(LOOM_CONFIG_medium 16   8192   8 4 128 4)
-set(LOOM_CONFIG_trn    128 196608  8 8 512 4)
+# AxiBytes: the DMA's AXI4 data width in bytes (AxiDataW / 8). tiny and
+# medium run 256- and 512-bit buses so that co-simulation covers wide buses.
+#          name    P   SbufBytes SbufWordBytes PsumBanks PsumEntries CmdDepth AxiBytes
+set(LOOM_CONFIG_tiny   4    1024   8 2  16 4 32)
+set(LOOM_CONFIG_small  8    4096   8 4  64 4  8)
+set(LOOM_CONFIG_medium 16   8192   8 4 128 4 64)
+set(LOOM_CONFIG_trn    128 196608  8 8 512 4 64)
 set(LOOM_CONFIG_NAMES tiny small medium trn)
 # Configurations the RTL is built and co-simulated at in `make test`.
 set(LOOM_RTL_CONFIGS tiny small medium)
@@ -19,12 +21,16 @@ function(loom_config_fields NAME OUT_PREFIX)
   list(GET LOOM_CONFIG_${NAME} 3 banks)
   list(GET LOOM_CONFIG_${NAME} 4 entries)
   list(GET LOOM_CONFIG_${NAME} 5 depth)
+  list(GET LOOM_CONFIG_${NAME} 6 axib)
   set(${OUT_PREFIX}_P ${p} PARENT_SCOPE)
   set(${OUT_PREFIX}_SB ${sb} PARENT_SCOPE)
   set(${OUT_PREFIX}_WB ${wb} PARENT_SCOPE)
   set(${OUT_PREFIX}_BANKS ${banks} PARENT_SCOPE)
   set(${OUT_PREFIX}_ENTRIES ${entries} PARENT_SCOPE)
   set(${OUT_PREFIX}_DEPTH ${depth} PARENT_SCOPE)
+  set(${OUT_PREFIX}_AXIB ${axib} PARENT_SCOPE)
+  math(EXPR axiw "${axib} * 8")
+  set(${OUT_PREFIX}_AXIW ${axiw} PARENT_SCOPE)
 endfunction()
 
 # --- loom/configs.h ---------------------------------------------------------
@@ -33,7 +39,7 @@ set(_cfg_entries "")
 foreach(name IN LISTS LOOM_CONFIG_NAMES)
   loom_config_fields(${name} c)
   string(APPEND _cfg_entries
-    "    Config{\"${name}\", ${c_P}, ${c_SB}, ${c_WB}, ${c_BANKS}, ${c_ENTRIES}, ${c_DEPTH}},\n")
+    "    Config{\"${name}\", ${c_P}, ${c_SB}, ${c_WB}, ${c_BANKS}, ${c_ENTRIES}, ${c_DEPTH}, ${c_AXIB}},\n")
 endforeach()
 set(LOOM_CONFIG_TABLE "${_cfg_entries}")
 configure_file(${CMAKE_SOURCE_DIR}/cmake/configs.h.in ${LOOM_GEN_DIR}/loom/configs.h @ONLY)
@@ -86,6 +92,7 @@ function(loom_add_rtl_model MODEL)
       --x-assign unique --x-initial unique
       -GP=${c_P} -GSbufBytes=${c_SB} -GSbufWordBytes=${c_WB}
       -GPsumBanks=${c_BANKS} -GPsumEntries=${c_ENTRIES} -GCmdDepth=${c_DEPTH}
+      -GAxiDataW=${c_AXIW}
       ${defs}
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()

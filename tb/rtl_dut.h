@@ -3,11 +3,13 @@
 // clash in one translation unit).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "loom/axi_mem.h"
 #include "loom/configs.h"
 
 namespace loom {
@@ -25,6 +27,12 @@ struct RtlInputs {
   bool dbg_psum = false;
   uint32_t dbg_part = 0;
   uint32_t dbg_addr = 0;
+  // DMA descriptor queues (loom_pkg::dma_desc_t as DmaDesc::pack() words)
+  bool dma_desc_valid[2] = {false, false};
+  std::array<uint64_t, 4> dma_desc[2] = {};
+  uint64_t dram_base = 0;   // DMA window [base, limit)
+  uint64_t dram_limit = 0;
+  AxiSlaveOut axi;          // the DRAM's outputs in this cycle
 };
 
 // One partition's PSUM observation record.
@@ -55,6 +63,16 @@ struct RtlOutputs {
   uint64_t sbuf_wr_data = 0;
   uint64_t sbuf_wr_strb = 0;
   std::vector<PsumObs> psum;  // one per partition
+  // DMA
+  bool dma_desc_ready[2] = {false, false};
+  bool dma_cpl_valid[2] = {false, false};
+  uint32_t dma_cpl_err[2] = {0, 0};
+  bool dma_halted[2] = {false, false};
+  bool dma_busy = false;
+  AxiMasterOut axi;          // the DMA's AXI4 master outputs
+  bool dma_rd_valid = false; // obs: the DMA's SBUF word read request
+  uint32_t dma_rd_part = 0;
+  uint32_t dma_rd_addr = 0;
 };
 
 struct RtlOptions {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "Vdma_engine.h"
-#include "axi_mem.h"
+#include "loom/axi_mem.h"
 #include "loom/dma.h"
 #include "verilated.h"
 

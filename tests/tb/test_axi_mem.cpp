@@ -1,4 +1,4 @@
-// Unit tests of the testbench DRAM (tb/axi_mem.h), driven by a small
+// Unit tests of the testbench DRAM (loom/axi_mem.h), driven by a small
 // scripted AXI4 master: data, lanes and strobes, exact latencies and
 // throughput, outstanding limits, backpressure and determinism, read
 // reordering, error injection, and one test per protocol violation.
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "axi_mem.h"
+#include "loom/axi_mem.h"
 
 namespace loom {
 namespace {

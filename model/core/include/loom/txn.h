@@ -15,8 +15,18 @@ enum class Channel : uint8_t {
   kMmRetire,   // tag
   kSbufWrite,  // part, addr (byte), data (bytes, little-endian), strb
   kPsumWrite,  // part, bank, addr (entry), data (int32 value as uint32), strb = accumulate
+  // DMA (docs/dma.md). SBUF writes of loads use kSbufWrite, like the preload.
+  kDmaAccept,    // part = queue, tag = descriptor index in the stimulus
+  kDmaComplete,  // part = queue, tag = descriptor index, data = DmaCode
+  kDmaSbufRead,  // store's SBUF word read request: part, addr (byte, aligned to the word)
+  kDramRead,     // AR handshake: addr, data = len (beats - 1)
+  kDramWriteReq, // AW handshake: addr, data = len
+  // W beat handshake, one txn per 8-byte slice of the beat that has a strobe
+  // set: addr = slice byte address, data = the 8 bytes (little-endian),
+  // strb = the slice's 8 strobes, tag = wlast.
+  kDramWrite,
 };
-inline constexpr int kNumChannels = 6;
+inline constexpr int kNumChannels = 12;
 
 const char* channel_name(Channel c);
 

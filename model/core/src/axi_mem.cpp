@@ -1,4 +1,4 @@
-#include "axi_mem.h"
+#include "loom/axi_mem.h"
 
 #include <fmt/format.h>
 
