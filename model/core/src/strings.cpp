@@ -31,6 +31,18 @@ const char* channel_name(Channel c) {
       return "sbuf_write";
     case Channel::kPsumWrite:
       return "psum_write";
+    case Channel::kDmaAccept:
+      return "dma_accept";
+    case Channel::kDmaComplete:
+      return "dma_complete";
+    case Channel::kDmaSbufRead:
+      return "dma_sbuf_read";
+    case Channel::kDramRead:
+      return "dram_ar";
+    case Channel::kDramWriteReq:
+      return "dram_aw";
+    case Channel::kDramWrite:
+      return "dram_w";
   }
   return "unknown_channel";
 }
@@ -53,6 +65,18 @@ std::string Txn::to_string() const {
     case Channel::kPsumWrite:
       return fmt::format("{} part={} bank={} entry={} data={} ({:#010x}) {}", head, part, bank,
                          addr, int32_t(uint32_t(data)), data, strb ? "acc" : "ovw");
+    case Channel::kDmaAccept:
+      return fmt::format("{} queue={} desc={}", head, part, tag);
+    case Channel::kDmaComplete:
+      return fmt::format("{} queue={} desc={} code={}", head, part, tag, data);
+    case Channel::kDmaSbufRead:
+      return fmt::format("{} part={} addr={:#x}", head, part, addr);
+    case Channel::kDramRead:
+    case Channel::kDramWriteReq:
+      return fmt::format("{} addr={:#x} len={}", head, addr, data);
+    case Channel::kDramWrite:
+      return fmt::format("{} addr={:#x} data={:#018x} strb={:#04x}{}", head, addr, data, strb,
+                         tag ? " last" : "");
   }
   return fmt::format("{} tag={} part={} bank={} addr={:#x} data={:#x} strb={:#x}", head, tag, part,
                      bank, addr, data, strb);
