@@ -43,6 +43,11 @@ uint8_t SbufState::byte(uint32_t part, uint32_t addr) const {
   return mem_[part][addr];
 }
 
+bool SbufState::written(uint32_t part, uint32_t addr) const {
+  check(part, addr, 1);
+  return written_[part][addr];
+}
+
 void SbufState::export_to(MemImage& img) const {
   img.sbuf = mem_;
   img.sbuf_written = written_;

@@ -22,6 +22,8 @@ class SbufState {
   void write(uint32_t part, uint32_t addr, const uint8_t* data, uint32_t n, uint64_t strb);
   void read(uint32_t part, uint32_t addr, uint8_t* out, uint32_t n) const;
   uint8_t byte(uint32_t part, uint32_t addr) const;
+  // Whether the byte was ever written (the RTL's SBUF is not initialised).
+  bool written(uint32_t part, uint32_t addr) const;
   // Moves the contents into img.sbuf / img.sbuf_written.
   void export_to(MemImage& img) const;
 
@@ -106,6 +108,7 @@ class FunctionalCore {
   void execute(const PeCmd& cmd);
 
   const SbufState& sbuf() const { return sbuf_; }
+  SbufState& sbuf() { return sbuf_; }  // for the DMA's word accesses
   const PsumState& psum() const { return psum_; }
   const WeightBanks& weights() const { return weights_; }
   MemImage image() const;
