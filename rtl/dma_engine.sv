@@ -6,6 +6,11 @@
 // dispatch (IDLE), check (CHECK), transfer (RUN), completion event (DONE).
 // Three dma_walk instances walk the descriptor in AXI bursts, AXI beats and
 // SBUF words; dma_pack realigns the byte stream between the two sides.
+//
+// LOOM_FAULT_DMA_DROP_BEAT (fault injection only): the SBUF write of the
+// third SBUF word (index 2 from 0) of every load descriptor is dropped
+// (sbuf_wr_valid_o forced low, g_fault_drop); the engine carries on as if
+// it had written it.
 
 module dma_engine #(
   parameter int unsigned P             = 8,
@@ -99,6 +104,12 @@ module dma_engine #(
   localparam int unsigned RdW   = $clog2(MaxReads + 1);
   localparam int unsigned WrW   = $clog2(MaxWrites + 1);
   localparam int unsigned DramW = 66;  // exact window arithmetic
+
+`ifdef LOOM_FAULT_DMA_DROP_BEAT
+  localparam bit FaultDropBeat = 1'b1;
+`else
+  localparam bit FaultDropBeat = 1'b0;
+`endif
 
   // Control states.
   localparam logic [1:0] StIdle  = 2'd0;  // dispatch
@@ -348,7 +359,22 @@ module dma_engine #(
   assign r_last_fire = r_fire && m_axi_rlast_i;
   assign r_err       = r_fire && m_axi_rresp_i[1];
 
-  assign sbuf_wr_valid_o = sw_pop;
+  if (FaultDropBeat) begin : g_fault_drop
+    // SBUF words written by the running descriptor so far (saturates at 3).
+    logic [1:0] sw_idx_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        sw_idx_q <= '0;
+      end else if (start) begin
+        sw_idx_q <= '0;
+      end else if (sw_pop && (sw_idx_q != 2'd3)) begin
+        sw_idx_q <= sw_idx_q + 1'b1;
+      end
+    end
+    assign sbuf_wr_valid_o = sw_pop && (sw_idx_q != 2'd2);
+  end else begin : g_sw_valid
+    assign sbuf_wr_valid_o = sw_pop;
+  end
   assign sbuf_wr_part_o  = desc_q.sbuf_part + ww_row;
   assign sbuf_wr_addr_o  = {ww_addr[AW-1:WbW], WbW'(0)};
   assign sbuf_wr_data_o  = pk_out_data[8*WB-1:0];

@@ -2,9 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // loom_tensor_top: the tensor subsystem. SBUF + tensor engine (pe_ctrl and
-// the P x P pe_array) + PSUM, with the command port, the SBUF write port,
+// the P x P pe_array) + PSUM + DMA (dma_engine, AXI4 master to DRAM), with
+// the command port, the SBUF write port, the DMA descriptor and AXI ports,
 // the debug read port and the observation port of docs/tensor_top.md. The
-// cycle timing is the contract of docs/timing.md.
+// cycle timing is the contract of docs/timing.md (tensor engine) and
+// docs/dma.md (DMA).
 
 module loom_tensor_top #(
   parameter int unsigned P             = 8,
@@ -12,7 +14,13 @@ module loom_tensor_top #(
   parameter int unsigned SbufWordBytes = 8,
   parameter int unsigned PsumBanks     = 4,
   parameter int unsigned PsumEntries   = 64,
-  parameter int unsigned CmdDepth      = 4
+  parameter int unsigned CmdDepth      = 4,
+  parameter int unsigned AxiDataW      = 64,
+  parameter int unsigned AxiAddrW      = 32,
+  parameter int unsigned AxiIdW        = 4,
+  parameter int unsigned DmaQueueDepth = 4,
+  parameter int unsigned DmaMaxReads   = 8,
+  parameter int unsigned DmaMaxWrites  = 8
 ) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
@@ -21,12 +29,57 @@ module loom_tensor_top #(
   output logic                                cmd_ready_o,
   input  logic [loom_pkg::CmdW-1:0]           cmd_i,
   output logic                                busy_o,
-  // SBUF write port (always accepted)
+  // SBUF write port (always accepted; shared with the DMA's SBUF writes,
+  // never valid in the same cycle as they are)
   input  logic                                sbuf_wr_valid_i,
   input  logic [loom_pkg::PartW-1:0]          sbuf_wr_part_i,
   input  logic [loom_pkg::SbufAddrW-1:0]      sbuf_wr_addr_i,
   input  logic [8*SbufWordBytes-1:0]          sbuf_wr_data_i,
   input  logic [SbufWordBytes-1:0]            sbuf_wr_strb_i,
+  // DMA descriptor queues, completions, DRAM window
+  input  logic [1:0]                          dma_desc_valid_i,
+  output logic [1:0]                          dma_desc_ready_o,
+  input  logic [2*loom_pkg::DmaDescW-1:0]     dma_desc_i,
+  output logic [1:0]                          dma_cpl_valid_o,
+  output logic [2*loom_pkg::DmaErrW-1:0]      dma_cpl_err_o,
+  output logic [1:0]                          dma_halted_o,
+  output logic                                dma_busy_o,
+  input  logic [AxiAddrW-1:0]                 dram_base_i,
+  input  logic [AxiAddrW-1:0]                 dram_limit_i,
+  // DMA AXI4 master: read address
+  output logic                                m_axi_arvalid_o,
+  input  logic                                m_axi_arready_i,
+  output logic [AxiIdW-1:0]                   m_axi_arid_o,
+  output logic [AxiAddrW-1:0]                 m_axi_araddr_o,
+  output logic [7:0]                          m_axi_arlen_o,
+  output logic [2:0]                          m_axi_arsize_o,
+  output logic [1:0]                          m_axi_arburst_o,
+  // read data
+  input  logic                                m_axi_rvalid_i,
+  output logic                                m_axi_rready_o,
+  input  logic [AxiIdW-1:0]                   m_axi_rid_i,
+  input  logic [AxiDataW-1:0]                 m_axi_rdata_i,
+  input  logic [1:0]                          m_axi_rresp_i,
+  input  logic                                m_axi_rlast_i,
+  // write address
+  output logic                                m_axi_awvalid_o,
+  input  logic                                m_axi_awready_i,
+  output logic [AxiIdW-1:0]                   m_axi_awid_o,
+  output logic [AxiAddrW-1:0]                 m_axi_awaddr_o,
+  output logic [7:0]                          m_axi_awlen_o,
+  output logic [2:0]                          m_axi_awsize_o,
+  output logic [1:0]                          m_axi_awburst_o,
+  // write data
+  output logic                                m_axi_wvalid_o,
+  input  logic                                m_axi_wready_i,
+  output logic [AxiDataW-1:0]                 m_axi_wdata_o,
+  output logic [AxiDataW/8-1:0]               m_axi_wstrb_o,
+  output logic                                m_axi_wlast_o,
+  // write response
+  input  logic                                m_axi_bvalid_i,
+  output logic                                m_axi_bready_o,
+  input  logic [AxiIdW-1:0]                   m_axi_bid_i,
+  input  logic [1:0]                          m_axi_bresp_i,
   // debug read port (only while busy_o is low)
   input  logic                                dbg_req_i,
   input  logic                                dbg_psum_i,
@@ -47,7 +100,10 @@ module loom_tensor_top #(
   output logic [loom_pkg::SbufAddrW-1:0]      obs_sbuf_wr_addr_o,
   output logic [8*SbufWordBytes-1:0]          obs_sbuf_wr_data_o,
   output logic [SbufWordBytes-1:0]            obs_sbuf_wr_strb_o,
-  output logic [P*loom_pkg::PsumRecW-1:0]     obs_psum_o
+  output logic [P*loom_pkg::PsumRecW-1:0]     obs_psum_o,
+  output logic                                obs_dma_rd_valid_o,
+  output logic [loom_pkg::PartW-1:0]          obs_dma_rd_part_o,
+  output logic [loom_pkg::SbufAddrW-1:0]      obs_dma_rd_addr_o
 );
 
   localparam int unsigned AW     = loom_pkg::SbufAddrW;
@@ -79,6 +135,22 @@ module loom_tensor_top #(
   logic [P*PBankW-1:0] psum_wr_bank;
   logic [P*EntW-1:0]   psum_wr_entry;
   logic [loom_pkg::AccW-1:0] psum_dbg_rdata;
+  // SBUF write port as written: the external port or the DMA (muxed)
+  logic                       wr_valid;
+  logic [loom_pkg::PartW-1:0] wr_part;
+  logic [AW-1:0]              wr_addr;
+  logic [8*SbufWordBytes-1:0] wr_data;
+  logic [SbufWordBytes-1:0]   wr_strb;
+  // the DMA's SBUF write and word read ports
+  logic                       dma_wr_valid;
+  logic [loom_pkg::PartW-1:0] dma_wr_part;
+  logic [AW-1:0]              dma_wr_addr;
+  logic [8*SbufWordBytes-1:0] dma_wr_data;
+  logic [SbufWordBytes-1:0]   dma_wr_strb;
+  logic                       dma_rd_req;
+  logic [loom_pkg::PartW-1:0] dma_rd_part;
+  logic [AW-1:0]              dma_rd_addr;
+  logic [8*SbufWordBytes-1:0] dma_rd_data;
 
   // ---------------------------------------------------------------------------
   // Tensor-engine controller
@@ -161,6 +233,80 @@ module loom_tensor_top #(
                                    : loom_pkg::DbgDataW'(st_rdata[dbg_part_q*DW +: DW]);
 
   // ---------------------------------------------------------------------------
+  // DMA: SBUF writes share the SBUF write port, store reads use the SBUF's
+  // word read port (independent of the tensor engine's ports)
+  // ---------------------------------------------------------------------------
+  dma_engine #(
+    .P             (P),
+    .SbufBytes     (SbufBytes),
+    .SbufWordBytes (SbufWordBytes),
+    .AxiDataW      (AxiDataW),
+    .AxiAddrW      (AxiAddrW),
+    .AxiIdW        (AxiIdW),
+    .QueueDepth    (DmaQueueDepth),
+    .MaxReads      (DmaMaxReads),
+    .MaxWrites     (DmaMaxWrites)
+  ) u_dma (
+    .clk_i,
+    .rst_ni,
+    .desc_valid_i    (dma_desc_valid_i),
+    .desc_ready_o    (dma_desc_ready_o),
+    .desc_i          (dma_desc_i),
+    .cpl_valid_o     (dma_cpl_valid_o),
+    .cpl_err_o       (dma_cpl_err_o),
+    .halted_o        (dma_halted_o),
+    .busy_o          (dma_busy_o),
+    .dram_base_i,
+    .dram_limit_i,
+    .sbuf_wr_valid_o (dma_wr_valid),
+    .sbuf_wr_part_o  (dma_wr_part),
+    .sbuf_wr_addr_o  (dma_wr_addr),
+    .sbuf_wr_data_o  (dma_wr_data),
+    .sbuf_wr_strb_o  (dma_wr_strb),
+    .sbuf_rd_req_o   (dma_rd_req),
+    .sbuf_rd_part_o  (dma_rd_part),
+    .sbuf_rd_addr_o  (dma_rd_addr),
+    .sbuf_rd_data_i  (dma_rd_data),
+    .m_axi_arvalid_o,
+    .m_axi_arready_i,
+    .m_axi_arid_o,
+    .m_axi_araddr_o,
+    .m_axi_arlen_o,
+    .m_axi_arsize_o,
+    .m_axi_arburst_o,
+    .m_axi_rvalid_i,
+    .m_axi_rready_o,
+    .m_axi_rid_i,
+    .m_axi_rdata_i,
+    .m_axi_rresp_i,
+    .m_axi_rlast_i,
+    .m_axi_awvalid_o,
+    .m_axi_awready_i,
+    .m_axi_awid_o,
+    .m_axi_awaddr_o,
+    .m_axi_awlen_o,
+    .m_axi_awsize_o,
+    .m_axi_awburst_o,
+    .m_axi_wvalid_o,
+    .m_axi_wready_i,
+    .m_axi_wdata_o,
+    .m_axi_wstrb_o,
+    .m_axi_wlast_o,
+    .m_axi_bvalid_i,
+    .m_axi_bready_o,
+    .m_axi_bid_i,
+    .m_axi_bresp_i
+  );
+
+  // SBUF write port: the DMA when its valid is high, else the external port
+  // (the two are never valid together, SbufWrCollision_A).
+  assign wr_valid = dma_wr_valid || sbuf_wr_valid_i;
+  assign wr_part  = dma_wr_valid ? dma_wr_part : sbuf_wr_part_i;
+  assign wr_addr  = dma_wr_valid ? dma_wr_addr : sbuf_wr_addr_i;
+  assign wr_data  = dma_wr_valid ? dma_wr_data : sbuf_wr_data_i;
+  assign wr_strb  = dma_wr_valid ? dma_wr_strb : sbuf_wr_strb_i;
+
+  // ---------------------------------------------------------------------------
   // SBUF
   // ---------------------------------------------------------------------------
   sbuf #(
@@ -170,11 +316,11 @@ module loom_tensor_top #(
   ) u_sbuf (
     .clk_i,
     .rst_ni,
-    .wr_valid_i  (sbuf_wr_valid_i),
-    .wr_part_i   (sbuf_wr_part_i),
-    .wr_addr_i   (sbuf_wr_addr_i),
-    .wr_data_i   (sbuf_wr_data_i),
-    .wr_strb_i   (sbuf_wr_strb_i),
+    .wr_valid_i  (wr_valid),
+    .wr_part_i   (wr_part),
+    .wr_addr_i   (wr_addr),
+    .wr_data_i   (wr_data),
+    .wr_strb_i   (wr_strb),
     .mv_req_i    (mv_req),
     .mv_addr_i   (mv_addr),
     .mv_rvalid_o (mv_rvalid),
@@ -182,7 +328,11 @@ module loom_tensor_top #(
     .st_req_i    (st_req),
     .st_addr_i   (st_addr),
     .st_rvalid_o (st_rvalid),
-    .st_rdata_o  (st_rdata)
+    .st_rdata_o  (st_rdata),
+    .wd_req_i    (dma_rd_req),
+    .wd_part_i   (dma_rd_part),
+    .wd_addr_i   (dma_rd_addr),
+    .wd_rdata_o  (dma_rd_data)
   );
 
   // ---------------------------------------------------------------------------
@@ -226,15 +376,22 @@ module loom_tensor_top #(
   );
 
   // ---------------------------------------------------------------------------
-  // Observation: SBUF writes are mirrored in the cycle they happen
+  // Observation: SBUF writes (either source) are mirrored in the cycle they
+  // happen; the DMA's SBUF word read requests likewise
   // ---------------------------------------------------------------------------
-  assign obs_sbuf_wr_valid_o = sbuf_wr_valid_i;
-  assign obs_sbuf_wr_part_o  = sbuf_wr_part_i;
-  assign obs_sbuf_wr_addr_o  = sbuf_wr_addr_i;
-  assign obs_sbuf_wr_data_o  = sbuf_wr_data_i;
-  assign obs_sbuf_wr_strb_o  = sbuf_wr_strb_i;
+  assign obs_sbuf_wr_valid_o = wr_valid;
+  assign obs_sbuf_wr_part_o  = wr_part;
+  assign obs_sbuf_wr_addr_o  = wr_addr;
+  assign obs_sbuf_wr_data_o  = wr_data;
+  assign obs_sbuf_wr_strb_o  = wr_strb;
+  assign obs_dma_rd_valid_o  = dma_rd_req;
+  assign obs_dma_rd_part_o   = dma_rd_part;
+  assign obs_dma_rd_addr_o   = dma_rd_addr;
 
 `ifndef SYNTHESIS
+  // The external SBUF write port and the DMA never write in the same cycle.
+  SbufWrCollision_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !(sbuf_wr_valid_i && dma_wr_valid));
   // The debug port borrows the read ports of an idle engine.
   DbgIdle_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       dbg_req_i |-> !busy_o);

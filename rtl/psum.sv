@@ -1,8 +1,9 @@
 // Copyright Loom contributors.
 // SPDX-License-Identifier: Apache-2.0
 //
-// psum: the partial-sum buffer. P partitions, each a cmn_ram_1r1w of
-// PsumBanks * PsumEntries int32 words (address bank * PsumEntries + entry).
+// psum: the partial-sum buffer. P partitions, each a one-read-port
+// cmn_ram_nr1w of PsumBanks * PsumEntries int32 words (address
+// bank * PsumEntries + entry).
 // Partition m receives, from the pe_ctrl token line:
 //   pre-read (cycle t)   : rd_en_i[m], rd_addr_i[m]       (accumulate only)
 //   write    (cycle t+1) : wr_en_i[m], wr_acc_i[m], bank, entry, col_i[m]
@@ -74,9 +75,10 @@ module psum #(
     assign re      = rd_en_i[m] || dbg_hit;
     assign raddr   = rd_en_i[m] ? rd_addr_i[m*PAddrW +: PAddrW] : dbg_addr_i[PAddrW-1:0];
 
-    cmn_ram_1r1w #(
+    cmn_ram_nr1w #(
       .Width  (AW),
       .Depth  (Depth),
+      .NumRd  (1),
       .ByteEn (1'b0)
     ) u_ram (
       .clk_i,

@@ -2,12 +2,16 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // sbuf: the state buffer (scratchpad). P partitions of SbufBytes bytes; each
-// partition is a cmn_ram_2r1w of SbufWordBytes-wide words with byte enables.
+// partition is a three-read-port cmn_ram_nr1w of SbufWordBytes-wide words
+// with byte enables.
 //   write port : one word per cycle into one partition (always accepted)
-//   mv  port   : "moving" read, per partition req + byte address
-//   st  port   : "stationary" read, per partition req + byte address
-// A read returns the addressed byte one cycle after its req (with rvalid);
-// a read of an address written in the same cycle returns the old byte.
+//   mv  port   : "moving" read, per partition req + byte address (RAM port 0)
+//   st  port   : "stationary" read, per partition req + byte address (port 1)
+//   word port  : one word of one partition, req + partition + word-aligned
+//                byte address (port 2; the DMA's store reads)
+// A read returns the addressed byte (word) one cycle after its req (mv/st
+// with rvalid); a read of an address written in the same cycle returns the
+// old data.
 
 module sbuf #(
   parameter int unsigned P             = 8,
@@ -34,12 +38,18 @@ module sbuf #(
   input  logic [P-1:0]                     st_req_i,
   input  logic [P*AddrW-1:0]               st_addr_i,
   output logic [P-1:0]                     st_rvalid_o,
-  output logic [P*8-1:0]                   st_rdata_o
+  output logic [P*8-1:0]                   st_rdata_o,
+  // word read port (one partition, word-aligned address)
+  input  logic                             wd_req_i,
+  input  logic [loom_pkg::PartW-1:0]       wd_part_i,
+  input  logic [AddrW-1:0]                 wd_addr_i,
+  output logic [WordW-1:0]                 wd_rdata_o
 );
 
   localparam int unsigned Depth  = SbufBytes / SbufWordBytes;
   localparam int unsigned WAddrW = (Depth > 1) ? $clog2(Depth) : 1;
   localparam int unsigned OffW   = $clog2(SbufWordBytes);
+  localparam int unsigned PartQW = $clog2(P);
 
   logic [WAddrW-1:0] wr_waddr;
   assign wr_waddr = wr_addr_i[OffW +: WAddrW];
@@ -59,32 +69,43 @@ module sbuf #(
   assign mv_rvalid_o = mv_rvalid_q;
   assign st_rvalid_o = st_rvalid_q;
 
+  // Word port: the partition travels with the read and selects the word.
+  logic [P*WordW-1:0] wd_word;
+  logic [PartQW-1:0]  wd_part_q;
+
+  always_ff @(posedge clk_i) begin
+    if (wd_req_i) begin
+      wd_part_q <= wd_part_i[PartQW-1:0];
+    end
+  end
+
+  assign wd_rdata_o = wd_word[wd_part_q*WordW +: WordW];
+
   for (genvar k = 0; k < P; k++) begin : g_part
     logic [AddrW-1:0]  mv_addr, st_addr;
     logic [OffW-1:0]   mv_off_q, st_off_q;
     logic [WordW-1:0]  mv_word, st_word;
-    logic              we;
+    logic              we, wd_re;
 
     assign mv_addr = mv_addr_i[k*AddrW +: AddrW];
     assign st_addr = st_addr_i[k*AddrW +: AddrW];
     assign we      = wr_valid_i && (wr_part_i == loom_pkg::PartW'(k));
+    assign wd_re   = wd_req_i && (wd_part_i == loom_pkg::PartW'(k));
 
-    cmn_ram_2r1w #(
+    cmn_ram_nr1w #(
       .Width  (WordW),
       .Depth  (Depth),
+      .NumRd  (3),
       .ByteEn (1'b1)
     ) u_ram (
       .clk_i,
-      .we_i      (we),
-      .waddr_i   (wr_waddr),
-      .wdata_i   (wr_data_i),
-      .wbe_i     (wr_strb_i),
-      .re_a_i    (mv_req_i[k]),
-      .raddr_a_i (mv_addr[OffW +: WAddrW]),
-      .rdata_a_o (mv_word),
-      .re_b_i    (st_req_i[k]),
-      .raddr_b_i (st_addr[OffW +: WAddrW]),
-      .rdata_b_o (st_word)
+      .we_i    (we),
+      .waddr_i (wr_waddr),
+      .wdata_i (wr_data_i),
+      .wbe_i   (wr_strb_i),
+      .re_i    ({wd_re, st_req_i[k], mv_req_i[k]}),
+      .raddr_i ({wd_addr_i[OffW +: WAddrW], st_addr[OffW +: WAddrW], mv_addr[OffW +: WAddrW]}),
+      .rdata_o ({wd_word[k*WordW +: WordW], st_word, mv_word})
     );
 
     // Byte select: the word offset travels with the read.
@@ -108,10 +129,14 @@ module sbuf #(
 
   if (AddrW > OffW + WAddrW) begin : g_unused_wr_hi
     logic unused_wr_addr_hi;
-    assign unused_wr_addr_hi = ^wr_addr_i[AddrW-1:OffW+WAddrW];
+    assign unused_wr_addr_hi = ^{wr_addr_i[AddrW-1:OffW+WAddrW], wd_addr_i[AddrW-1:OffW+WAddrW]};
   end
   logic unused_wr_off;
-  assign unused_wr_off = ^wr_addr_i[OffW-1:0];
+  assign unused_wr_off = ^{wr_addr_i[OffW-1:0], wd_addr_i[OffW-1:0]};
+  if (loom_pkg::PartW > PartQW) begin : g_unused_wd_part
+    logic unused_wd_part_hi;
+    assign unused_wd_part_hi = ^wd_part_i[loom_pkg::PartW-1:PartQW];
+  end
 
 `ifndef SYNTHESIS
   SbufWrPartRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
@@ -120,6 +145,12 @@ module sbuf #(
       wr_valid_i |-> (32'(wr_addr_i) + SbufWordBytes <= SbufBytes));
   SbufWrAddrAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       wr_valid_i |-> (wr_addr_i[OffW-1:0] == '0));
+  SbufWdPartRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wd_req_i |-> (32'(wd_part_i) < P));
+  SbufWdAddrRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wd_req_i |-> (32'(wd_addr_i) + SbufWordBytes <= SbufBytes));
+  SbufWdAddrAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      wd_req_i |-> (wd_addr_i[OffW-1:0] == '0));
   for (genvar k = 0; k < P; k++) begin : g_rd_asserts
     SbufMvAddrRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
         mv_req_i[k] |-> (32'(mv_addr_i[k*AddrW +: AddrW]) < SbufBytes));
