@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Verilator -Wall lint of the Loom RTL (rtl/files.f + rtl/loom.vlt, tops
-# loom_tensor_top and dma_engine) at the named configurations of
-# cmake/LoomConfigs.cmake. Fails on any warning or error.
+# Verilator -Wall lint of the Loom RTL (rtl/files.f + rtl/loom.vlt, top
+# loom_tensor_top, which holds every block including the DMA) at the named
+# configurations of cmake/LoomConfigs.cmake; at tiny also with each fault
+# injection define of tb/CMakeLists.txt (the fault models are built at tiny).
+# Fails on any warning or error.
 #
 #   scripts/lint.sh            tiny, small, medium (P = 4, 8, 16)
 #   scripts/lint.sh --all      also trn (P = 128, takes a few minutes)
@@ -26,38 +28,31 @@ mapfile -t sources < <(grep -E '^[^#[:space:]].*\.sv$' rtl/files.f)
 
 status=0
 for name in "${configs[@]}"; do
-  # set(LOOM_CONFIG_<name> P SbufBytes SbufWordBytes PsumBanks PsumEntries CmdDepth)
+  # set(LOOM_CONFIG_<name> P SbufBytes SbufWordBytes PsumBanks PsumEntries CmdDepth AxiBytes)
   line=$(grep -E "^set\(LOOM_CONFIG_${name}[[:space:]]" cmake/LoomConfigs.cmake || true)
   if [[ -z "$line" ]]; then
     echo "lint: unknown configuration '$name'" >&2
     exit 2
   fi
-  read -r p sb wb banks entries depth < <(echo "$line" | sed -E 's/^set\(LOOM_CONFIG_[a-z0-9_]+[[:space:]]+//; s/\).*//')
+  read -r p sb wb banks entries depth axib < <(echo "$line" | sed -E 's/^set\(LOOM_CONFIG_[a-z0-9_]+[[:space:]]+//; s/\).*//')
   params=(-GP="$p" -GSbufBytes="$sb" -GSbufWordBytes="$wb" -GPsumBanks="$banks"
-          -GPsumEntries="$entries" -GCmdDepth="$depth")
-  log=$(mktemp)
-  if verilator --lint-only -Wall --top-module loom_tensor_top "${params[@]}" \
-       "${sources[@]}" rtl/loom.vlt >"$log" 2>&1 && [[ ! -s "$log" ]]; then
-    echo "lint: $name (P=$p) clean"
-  else
-    echo "lint: $name (P=$p) FAILED" >&2
-    cat "$log" >&2
-    status=1
-  fi
-  rm -f "$log"
-  # The DMA engine, not yet inside loom_tensor_top: its own top. loom_pkg's
-  # tensor-subsystem parameters are unused there (UNUSEDPARAM, only for this
-  # top; goes away when the DMA is integrated).
-  log=$(mktemp)
-  if verilator --lint-only -Wall -Wno-UNUSEDPARAM --top-module dma_engine \
-       -GP="$p" -GSbufBytes="$sb" -GSbufWordBytes="$wb" \
-       "${sources[@]}" rtl/loom.vlt >"$log" 2>&1 && [[ ! -s "$log" ]]; then
-    echo "lint: $name (P=$p) dma_engine clean"
-  else
-    echo "lint: $name (P=$p) dma_engine FAILED" >&2
-    cat "$log" >&2
-    status=1
-  fi
-  rm -f "$log"
+          -GPsumEntries="$entries" -GCmdDepth="$depth" -GAxiDataW=$((8 * axib)))
+  # The plain build; at tiny also each fault-injection define (they select
+  # other generate branches).
+  defs=("")
+  [[ $name == tiny ]] && defs+=(LOOM_FAULT_PE_STUCK LOOM_FAULT_PSUM_LATE LOOM_FAULT_DMA_DROP_BEAT)
+  for def in "${defs[@]}"; do
+    what="$name (P=$p, AXI $((8 * axib)) bit)${def:+ +$def}"
+    log=$(mktemp)
+    if verilator --lint-only -Wall --top-module loom_tensor_top "${params[@]}" \
+         ${def:++define+$def} "${sources[@]}" rtl/loom.vlt >"$log" 2>&1 && [[ ! -s "$log" ]]; then
+      echo "lint: $what clean"
+    else
+      echo "lint: $what FAILED" >&2
+      cat "$log" >&2
+      status=1
+    fi
+    rm -f "$log"
+  done
 done
 exit $status

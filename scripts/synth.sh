@@ -3,13 +3,15 @@
 #
 #   scripts/synth.sh [config] [top]   default: small (P=8, cmake/LoomConfigs.cmake),
 #                                     loom_tensor_top; top dma_engine takes the
-#                                     configuration's P, SbufBytes, SbufWordBytes
+#                                     configuration's P, SbufBytes, SbufWordBytes,
+#                                     AxiDataW
 #
 # Hierarchy is kept (no flatten); memories stay $mem_v2 cells (`memory
 # -nomap`), as the SRAMs behind cmn_ram_* would be macros. Fails on any
 # latch after `proc`, on any Yosys error and on `check -assert` problems.
 # Prints cells per module and the total of the whole hierarchy.
-# Outputs: build/synth/<config>[-<top>]/{synth.ys,yosys.log,stat.txt,netlist.v}
+# Outputs: $LOOM_SYNTH_DIR/<config>[-<top>]/{synth.ys,yosys.log,stat.txt,netlist.v},
+# LOOM_SYNTH_DIR defaulting to build/synth.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,13 +24,15 @@ if [[ -z "$line" ]]; then
   echo "synth: unknown configuration '$name'" >&2
   exit 2
 fi
-read -r p sb wb banks entries depth < <(echo "$line" | sed -E 's/^set\(LOOM_CONFIG_[a-z0-9_]+[[:space:]]+//; s/\).*//')
+read -r p sb wb banks entries depth axib < <(echo "$line" | sed -E 's/^set\(LOOM_CONFIG_[a-z0-9_]+[[:space:]]+//; s/\).*//')
 
-out=build/synth/$name
-chparams="-chparam P $p -chparam SbufBytes $sb -chparam SbufWordBytes $wb -chparam PsumBanks $banks -chparam PsumEntries $entries -chparam CmdDepth $depth"
+axiw=$((8 * axib))
+outdir=${LOOM_SYNTH_DIR:-build/synth}
+out=$outdir/$name
+chparams="-chparam P $p -chparam SbufBytes $sb -chparam SbufWordBytes $wb -chparam PsumBanks $banks -chparam PsumEntries $entries -chparam CmdDepth $depth -chparam AxiDataW $axiw"
 if [[ "$top" != loom_tensor_top ]]; then
-  out=build/synth/$name-$top
-  chparams="-chparam P $p -chparam SbufBytes $sb -chparam SbufWordBytes $wb"
+  out=$outdir/$name-$top
+  chparams="-chparam P $p -chparam SbufBytes $sb -chparam SbufWordBytes $wb -chparam AxiDataW $axiw"
 fi
 mkdir -p "$out"
 mapfile -t sources < <(grep -E '^[^#[:space:]].*\.sv$' rtl/files.f)
@@ -54,7 +58,7 @@ tee -o $out/stat.txt stat -top $top
 write_verilog -noattr $out/netlist.v
 YS
 
-echo "synth: $name $top (P=$p SbufBytes=$sb SbufWordBytes=$wb PsumBanks=$banks PsumEntries=$entries CmdDepth=$depth)"
+echo "synth: $name $top (P=$p SbufBytes=$sb SbufWordBytes=$wb PsumBanks=$banks PsumEntries=$entries CmdDepth=$depth AxiDataW=$axiw)"
 start=$(date +%s)
 if ! yosys -q -l "$out/yosys.log" -s "$out/synth.ys" >/dev/null 2>"$out/yosys.err"; then
   echo "synth: FAILED, see $out/yosys.log" >&2
