@@ -69,6 +69,31 @@ void compare_memories(RtlDut& dut, const Prediction& pred, CosimResult& r) {
   }
 }
 
+// The DRAM window after the run against the model's.
+void compare_dram(const AxiMem& mem, const Stimulus& stim, const Prediction& pred, CosimResult& r) {
+  if (stim.dmas.empty()) return;
+  const std::vector<uint8_t> actual = mem.read(stim.dram.window_base, pred.final_dram.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    ++r.mem_compared;
+    ++r.dram_compared;
+    if (actual[i] != pred.final_dram[i] && r.mem_mismatches.size() < 64) {
+      MemMismatch m;
+      m.dram = true;
+      m.addr = uint32_t(stim.dram.window_base + i);
+      m.expected = pred.final_dram[i];
+      m.actual = actual[i];
+      r.mem_mismatches.push_back(m);
+    }
+  }
+}
+
+// The testbench DRAM of a run: the stimulus' setup, on the configuration's bus.
+AxiMemConfig dram_config(const Config& cfg, const Stimulus& stim) {
+  AxiMemConfig mc = stim.dram.mem;
+  mc.data_bytes = cfg.axi_data_bytes;  // validate() checked it when descriptors are used
+  return mc;
+}
+
 // Runs the RTL against `pred` and fills the RTL half of `r` (everything but
 // the prediction, the file paths and the wall time).
 void run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred,
@@ -77,17 +102,28 @@ void run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred,
   std::unique_ptr<RtlDut> dut = factory(ropt);
   try {
     dut->reset();
+    const Config& cfg = dut->config();
+    AxiMem mem(dram_config(cfg, stim));
+    mem.write(stim.dram.window_base, stim.dram.init);
     Driver driver(stim);
-    Monitor monitor;
+    Monitor monitor(cfg.axi_data_bytes);
     Scoreboard sb(pred.txns);
     std::vector<Txn> actual;
     const uint64_t last = pred.end_cycle + kDrainCycles;
     uint64_t stop_at = UINT64_MAX;  // set by a mismatch: the end of the lookahead
-    for (uint64_t c = 0;; ++c) {
-      const RtlInputs in = driver.inputs(c);
+    // One cycle of DUT and DRAM together; the monitor's transactions in `actual`.
+    auto cycle = [&](uint64_t c, RtlInputs in) -> const RtlOutputs& {
+      in.axi = mem.outputs();
       const RtlOutputs& out = dut->drive(in);
       actual.clear();
-      monitor.observe(c, in, out, actual);
+      monitor.observe(c, in, out, {driver.offered_desc(0), driver.offered_desc(1)}, actual);
+      driver.settle(c, in, out, actual);
+      mem.tick(out.axi);
+      return out;
+    };
+    for (uint64_t c = 0;; ++c) {
+      const RtlInputs in = driver.inputs(c);
+      cycle(c, in);
       for (const Txn& t : actual) {
         if (t.channel == Channel::kPsumWrite) r.psum_writes.push_back(t);
         if (t.channel == Channel::kIssue && r.first_issue == UINT64_MAX) r.first_issue = c;
@@ -109,7 +145,6 @@ void run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred,
           }
         }
       }
-      driver.settle(c, in, out);
       dut->tick();
       r.rtl_cycles = c + 1;
       if (c >= stop_at) break;
@@ -123,14 +158,26 @@ void run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred,
     for (int ch = 0; ch < kNumChannels; ++ch) r.compared_by_channel[ch] = sb.compared(Channel(ch));
     if (!r.mismatch) {
       uint64_t waited = 0;
-      while (dut->drive(RtlInputs{}).busy) {
+      for (;;) {
+        const uint64_t c = dut->cycle();
+        RtlInputs idle = driver.inputs(c);  // descriptors of halted queues stay offered
+        idle.cmd_valid = false;
+        const RtlOutputs& out = cycle(c, idle);
+        const bool busy = out.busy || out.dma_busy || !mem.idle();
+        if (!actual.empty()) {
+          throw std::runtime_error(fmt::format("cycle {}: {} after the last predicted event", c,
+                                               actual.front().to_string()));
+        }
         dut->tick();
+        if (!busy) break;
         if (++waited > kIdleTimeout) {
-          throw std::runtime_error(fmt::format("busy_o still high {} cycles after the last event",
-                                               kIdleTimeout));
+          throw std::runtime_error(fmt::format(
+              "busy_o / dma_busy_o / DRAM still busy {} cycles after the last event", kIdleTimeout));
         }
       }
+      mem.check_end();
       compare_memories(*dut, pred, r);
+      compare_dram(mem, stim, pred, r);
       r.rtl_cycles = dut->cycle();
     }
   } catch (const std::exception& e) {

@@ -33,8 +33,9 @@ struct CosimOptions {
 // A difference in the final memories.
 struct MemMismatch {
   bool psum = false;
+  bool dram = false;  // a DRAM byte (addr is the byte address, part 0)
   uint32_t part = 0;
-  uint32_t addr = 0;  // SBUF byte, or PSUM bank * entries + entry
+  uint32_t addr = 0;  // SBUF byte, PSUM bank * entries + entry, or DRAM address
   int64_t expected = 0;
   int64_t actual = 0;
 };
@@ -47,7 +48,8 @@ struct CosimResult {
   uint64_t first_issue = 0;           // cycle of the first issue (start of compute)
   uint64_t compared = 0;              // transactions compared by the scoreboard
   uint64_t compared_by_channel[kNumChannels] = {};
-  uint64_t mem_compared = 0;          // SBUF bytes + PSUM entries compared at the end
+  uint64_t mem_compared = 0;          // SBUF bytes + PSUM entries + DRAM bytes compared at the end
+  uint64_t dram_compared = 0;         // of which DRAM window bytes
   std::optional<Mismatch> mismatch;
   std::vector<MemMismatch> mem_mismatches;
   std::string error;                  // RTL assertion or harness error

@@ -1,6 +1,11 @@
 #include "driver.h"
 
+#include <algorithm>
+
 namespace loom {
+namespace {
+constexpr uint64_t kUnknown = UINT64_MAX;
+}  // namespace
 
 uint64_t pack_word(const std::vector<uint8_t>& bytes) {
   uint64_t v = 0;
@@ -8,8 +13,38 @@ uint64_t pack_word(const std::vector<uint8_t>& bytes) {
   return v;
 }
 
-Driver::Driver(const Stimulus& stim) : stim_(stim) {
-  if (!stim.cmds.empty()) cmd_avail_ = stim.preload.size() + stim.cmds[0].gap;
+Driver::Driver(const Stimulus& stim)
+    : stim_(stim),
+      cmd_base_(stim.preload.size()),
+      retired_(stim.cmds.size(), kUnknown),
+      completed_(stim.dmas.size(), kUnknown),
+      by_tag_(1 << 16) {
+  for (size_t j = 0; j < stim.dmas.size(); ++j) queue_[stim.dmas[j].queue & 1].push_back(j);
+  desc_base_ = {stim.preload.size(), stim.preload.size()};
+}
+
+uint64_t Driver::cmd_avail() const {
+  const TimedCmd& c = stim_.cmds[next_cmd_];
+  uint64_t base = cmd_base_;
+  if (c.after_dma >= 0) {
+    if (completed_[c.after_dma] == kUnknown) return kUnknown;
+    base = std::max(base, completed_[c.after_dma] + 1);
+  }
+  return base + c.gap;
+}
+
+uint64_t Driver::desc_avail(int q) const {
+  const TimedDesc& d = stim_.dmas[queue_[q][next_desc_[q]]];
+  uint64_t base = desc_base_[q];
+  if (d.after_cmd >= 0) {
+    if (retired_[d.after_cmd] == kUnknown) return kUnknown;
+    base = std::max(base, retired_[d.after_cmd] + 1);
+  }
+  return base + d.gap;
+}
+
+uint32_t Driver::offered_desc(int q) const {
+  return next_desc_[q] < queue_[q].size() ? uint32_t(queue_[q][next_desc_[q]]) : 0;
 }
 
 RtlInputs Driver::inputs(uint64_t cycle) const {
@@ -22,19 +57,59 @@ RtlInputs Driver::inputs(uint64_t cycle) const {
     in.sbuf_wr_data = pack_word(w.data);
     in.sbuf_wr_strb = w.strb;
   }
-  if (next_cmd_ < stim_.cmds.size() && cycle >= cmd_avail_) {
-    in.cmd_valid = true;
-    in.cmd = stim_.cmds[next_cmd_].cmd.pack();
+  if (next_cmd_ < stim_.cmds.size()) {
+    const uint64_t a = cmd_avail();
+    if (a != kUnknown && cycle >= a) {
+      in.cmd_valid = true;
+      in.cmd = stim_.cmds[next_cmd_].cmd.pack();
+    }
   }
+  for (int q = 0; q < 2; ++q) {
+    if (next_desc_[q] >= queue_[q].size()) continue;
+    const uint64_t a = desc_avail(q);
+    if (a != kUnknown && cycle >= a) {
+      in.dma_desc_valid[q] = true;
+      in.dma_desc[q] = stim_.dmas[queue_[q][next_desc_[q]]].desc.pack();
+    }
+  }
+  in.dram_base = stim_.dram.window_base;
+  in.dram_limit = stim_.dram.window_limit;
   return in;
 }
 
-void Driver::settle(uint64_t cycle, const RtlInputs& in, const RtlOutputs& out) {
+void Driver::settle(uint64_t cycle, const RtlInputs& in, const RtlOutputs& out,
+                    const std::vector<Txn>& observed) {
   if (in.sbuf_wr_valid) ++next_write_;
   if (in.cmd_valid && out.cmd_ready) {
+    by_tag_[next_cmd_ & 0xffff].push_back(next_cmd_);
     ++next_cmd_;
-    if (next_cmd_ < stim_.cmds.size()) cmd_avail_ = cycle + 1 + stim_.cmds[next_cmd_].gap;
+    cmd_base_ = cycle + 1;
   }
+  for (int q = 0; q < 2; ++q) {
+    if (in.dma_desc_valid[q] && out.dma_desc_ready[q]) {
+      ++next_desc_[q];
+      desc_base_[q] = cycle + 1;
+    }
+    halted_[q] = out.dma_halted[q];
+  }
+  for (const Txn& t : observed) {
+    if (t.channel == Channel::kLdwRetire || t.channel == Channel::kMmRetire) {
+      std::vector<size_t>& v = by_tag_[t.tag & 0xffff];
+      if (!v.empty()) {
+        retired_[v.front()] = cycle;
+        v.erase(v.begin());
+      }
+    } else if (t.channel == Channel::kDmaComplete && t.tag < completed_.size()) {
+      completed_[t.tag] = cycle;
+    }
+  }
+}
+
+bool Driver::done() const {
+  if (next_write_ < stim_.preload.size() || next_cmd_ < stim_.cmds.size()) return false;
+  for (int q = 0; q < 2; ++q)
+    if (next_desc_[q] < queue_[q].size() && !halted_[q]) return false;
+  return true;
 }
 
 }  // namespace loom

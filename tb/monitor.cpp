@@ -3,7 +3,7 @@
 namespace loom {
 
 void Monitor::observe(uint64_t cycle, const RtlInputs& in, const RtlOutputs& o,
-                      std::vector<Txn>& out) {
+                      const std::array<uint32_t, 2>& desc_index, std::vector<Txn>& out) {
   auto event = [&](Channel ch) -> Txn& {
     Txn& t = out.emplace_back();
     t.cycle = cycle;
@@ -38,6 +38,20 @@ void Monitor::observe(uint64_t cycle, const RtlInputs& in, const RtlOutputs& o,
     t.data = p.value;
     t.strb = p.acc ? 1 : 0;
   }
+  DmaPins pins;
+  for (int q = 0; q < 2; ++q) {
+    pins.desc_valid[q] = in.dma_desc_valid[q];
+    pins.desc_ready[q] = o.dma_desc_ready[q];
+    pins.desc_index[q] = desc_index[q];
+    pins.cpl_valid[q] = o.dma_cpl_valid[q];
+    pins.cpl_code[q] = o.dma_cpl_err[q];
+  }
+  pins.sbuf_rd_req = o.dma_rd_valid;
+  pins.sbuf_rd_part = o.dma_rd_part;
+  pins.sbuf_rd_addr = o.dma_rd_addr;
+  pins.m = o.axi;
+  pins.s = in.axi;
+  dma_.observe(cycle, pins, out);
 }
 
 }  // namespace loom

@@ -3,9 +3,11 @@
 // an event on the observation port (docs/tensor_top.md).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
+#include "loom/dma_txns.h"
 #include "loom/txn.h"
 #include "rtl_dut.h"
 
@@ -13,13 +15,17 @@ namespace loom {
 
 class Monitor {
  public:
-  // Appends this cycle's transactions to `out`, in the canonical order of
-  // Txn::operator< (channel, then partition).
-  void observe(uint64_t cycle, const RtlInputs& in, const RtlOutputs& o, std::vector<Txn>& out);
+  // bus_bytes: the AXI data width in bytes (for W beat addresses).
+  explicit Monitor(uint32_t bus_bytes) : dma_(bus_bytes) {}
+  // Appends this cycle's transactions to `out`. desc_index[q]: the stimulus
+  // index of the descriptor queue q offers this cycle (the driver knows).
+  void observe(uint64_t cycle, const RtlInputs& in, const RtlOutputs& o,
+               const std::array<uint32_t, 2>& desc_index, std::vector<Txn>& out);
   uint64_t accepted() const { return accepted_; }
 
  private:
   uint64_t accepted_ = 0;
+  DmaTxnBuilder dma_;
 };
 
 }  // namespace loom

@@ -18,4 +18,10 @@ namespace loom {
 std::optional<size_t> producing_command(const Config& cfg, const Stimulus& stim,
                                         const Prediction& pred, const Txn& t);
 
+// The descriptor (index in stim.dmas) that produced a DMA transaction or an
+// SBUF write of a load: the one running in the transaction's cycle (the
+// engine runs one at a time), or for accepts and completions the tagged one.
+std::optional<size_t> producing_descriptor(const Stimulus& stim, const Prediction& pred,
+                                           const Txn& t);
+
 }  // namespace loom

@@ -28,6 +28,9 @@ std::string triage_report(const Config& cfg, const Stimulus& stim, const CosimRe
            t.part, t.addr);
     } else if (t.channel == Channel::kSbufWrite) {
       line("  where:    SBUF partition {}, byte address {:#x}", t.part, t.addr);
+    } else if (t.channel == Channel::kDramWrite || t.channel == Channel::kDramRead ||
+               t.channel == Channel::kDramWriteReq) {
+      line("  where:    DRAM address {:#x}", t.addr);
     }
     line("  expected: {}", m.expected ? m.expected->to_string() : "(nothing)");
     line("  actual:   {}", m.actual ? m.actual->to_string() : "(nothing)");
@@ -40,6 +43,16 @@ std::string triage_report(const Config& cfg, const Stimulus& stim, const CosimRe
              c.cols, t.part, cfg.partitions);
       }
     }
+    if (auto j = producing_descriptor(stim, res.prediction, t)) {
+      const TimedDesc& d = stim.dmas[*j];
+      line("  descriptor: #{} on queue {}: {} {} x {} x {} bytes, DRAM {:#x} (row stride {}, plane "
+           "stride {}), SBUF partition {} byte {:#x}",
+           *j, d.queue, d.desc.is_store() ? "store SBUF -> DRAM" : "load DRAM -> SBUF",
+           d.desc.planes, d.desc.rows, d.desc.row_bytes, d.desc.dram_addr, d.desc.row_stride,
+           d.desc.plane_stride, d.desc.sbuf_part, d.desc.sbuf_addr);
+      line("              expected accept at cycle {}, completion at cycle {}", res.prediction.dma_accept[*j],
+           res.prediction.dma_complete[*j]);
+    }
   }
   if (!res.mem_mismatches.empty()) {
     line("");
@@ -47,7 +60,9 @@ std::string triage_report(const Config& cfg, const Stimulus& stim, const CosimRe
          res.mem_mismatches.size() >= 64 ? "+" : "");
     for (size_t i = 0; i < res.mem_mismatches.size() && i < 8; ++i) {
       const MemMismatch& mm = res.mem_mismatches[i];
-      if (mm.psum) {
+      if (mm.dram) {
+        line("  DRAM byte {:#x}: expected {:#04x} actual {:#04x}", mm.addr, mm.expected, mm.actual);
+      } else if (mm.psum) {
         line("  PSUM partition {} bank {} entry {}: expected {} actual {}", mm.part,
              mm.addr / cfg.psum_entries, mm.addr % cfg.psum_entries, mm.expected, mm.actual);
       } else {

@@ -45,6 +45,54 @@ StimBuilder& StimBuilder::mm(uint32_t addr, uint32_t f, uint32_t bank, uint32_t 
   return *this;
 }
 
+StimBuilder& StimBuilder::after_dma(size_t desc) {
+  if (cmds_.empty()) throw std::logic_error("after_dma: no command yet");
+  cmds_.back().after_dma = int32_t(desc);
+  return *this;
+}
+
+StimBuilder& StimBuilder::dram(uint64_t addr, const std::vector<uint8_t>& bytes) {
+  if (addr < dram_.window_base || addr + bytes.size() > dram_.window_limit)
+    throw std::invalid_argument(fmt::format("dram: {} bytes at {:#x} outside the window [{:#x}, {:#x})",
+                                            bytes.size(), addr, dram_.window_base, dram_.window_limit));
+  const size_t off = size_t(addr - dram_.window_base);
+  if (dram_.init.size() < off + bytes.size()) dram_.init.resize(off + bytes.size(), 0);
+  std::copy(bytes.begin(), bytes.end(), dram_.init.begin() + off);
+  return *this;
+}
+
+StimBuilder& StimBuilder::dram_setup(const AxiMemConfig& mem) {
+  dram_.mem = mem;
+  return *this;
+}
+
+StimBuilder& StimBuilder::dma(const DmaDesc& d, uint32_t queue, uint32_t gap, int32_t after_cmd) {
+  dmas_.push_back({d, queue, gap, after_cmd});
+  return *this;
+}
+
+DmaDesc dma_load(uint64_t dram, uint32_t part, uint32_t sbuf_addr, uint32_t rows,
+                 uint32_t row_bytes, uint32_t stride) {
+  DmaDesc d;
+  d.dram_addr = dram;
+  d.row_stride = stride ? stride : row_bytes;
+  d.plane_stride = 0;
+  d.planes = 1;
+  d.row_bytes = row_bytes;
+  d.rows = rows;
+  d.sbuf_part = part;
+  d.sbuf_addr = sbuf_addr;
+  d.dir = 0;
+  return d;
+}
+
+DmaDesc dma_store(uint64_t dram, uint32_t part, uint32_t sbuf_addr, uint32_t rows,
+                  uint32_t row_bytes, uint32_t stride) {
+  DmaDesc d = dma_load(dram, part, sbuf_addr, rows, row_bytes, stride);
+  d.dir = 1;
+  return d;
+}
+
 Stimulus StimBuilder::build() const {
   Stimulus s;
   const uint32_t w = cfg_.sbuf_word_bytes;
@@ -61,6 +109,9 @@ Stimulus StimBuilder::build() const {
     }
   }
   s.cmds = cmds_;
+  s.dmas = dmas_;
+  s.dram = dram_;
+  s.dram.mem.data_bytes = cfg_.axi_data_bytes;
   return s;
 }
 

@@ -25,6 +25,19 @@ class StimBuilder {
   StimBuilder& ldw(uint32_t addr, uint32_t k, uint32_t m, uint32_t gap = 0);
   StimBuilder& mm(uint32_t addr, uint32_t f, uint32_t bank, uint32_t off, bool acc,
                   uint32_t gap = 0);
+  // The last command added waits for descriptor `desc` (TimedCmd::after_dma).
+  StimBuilder& after_dma(size_t desc);
+
+  // DMA. DRAM bytes at `addr` (inside the window) before the run.
+  StimBuilder& dram(uint64_t addr, const std::vector<uint8_t>& bytes);
+  // The DRAM's AxiMem configuration (data_bytes is set from the configuration).
+  StimBuilder& dram_setup(const AxiMemConfig& mem);
+  // A descriptor on `queue` (returns its index with dmas()).
+  StimBuilder& dma(const DmaDesc& d, uint32_t queue = 0, uint32_t gap = 0, int32_t after_cmd = -1);
+  size_t dmas() const { return dmas_.size(); }
+  size_t cmds() const { return cmds_.size(); }
+  const DramSetup& dram_state() const { return dram_; }
+
   Stimulus build() const;
 
  private:
@@ -32,7 +45,16 @@ class StimBuilder {
   std::vector<std::vector<uint8_t>> image_;
   std::vector<std::vector<bool>> written_;
   std::vector<TimedCmd> cmds_;
+  std::vector<TimedDesc> dmas_;
+  DramSetup dram_;
 };
+
+// A load (DRAM -> SBUF) or store descriptor of `rows` rows of `row_bytes`,
+// row stride `stride` (0: row_bytes), one plane.
+DmaDesc dma_load(uint64_t dram, uint32_t part, uint32_t sbuf_addr, uint32_t rows,
+                 uint32_t row_bytes, uint32_t stride = 0);
+DmaDesc dma_store(uint64_t dram, uint32_t part, uint32_t sbuf_addr, uint32_t rows,
+                  uint32_t row_bytes, uint32_t stride = 0);
 
 // C[M x N] = A[M x K] @ B[K x N], int8 in, int32 out, all row-major.
 struct GemmProblem {

@@ -55,6 +55,35 @@ TEST(Negative, LateOutputIsCaught) {
   expect_report_and_waves(r);
 }
 
+// A load of 4 rows x 40 bytes, then a matmul on part of it.
+Stimulus dma_load_then_matmul(const Config& cfg) {
+  StimBuilder sb(cfg);
+  std::vector<uint8_t> bytes(0x400);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = uint8_t(i * 7 + 1);
+  sb.dram(0x10000, bytes);
+  sb.dma(dma_load(0x10000, 0, 0, cfg.partitions, 40, 64));
+  sb.ldw(0, cfg.partitions, cfg.partitions).after_dma(0).mm(8, 8, 0, 0, false);
+  return sb.build();
+}
+
+TEST(Negative, DroppedDmaBeatIsCaught) {
+  const Config& cfg = config_by_name("tiny");
+  const CosimResult r = cosim(&make_rtl_dut_fault_dma_drop_beat, cfg, dma_load_then_matmul(cfg));
+  ASSERT_FALSE(r.pass) << "a DMA beat that never reached the SBUF went unnoticed";
+  ASSERT_TRUE(r.mismatch.has_value());
+  EXPECT_EQ(r.mismatch->kind, Mismatch::Kind::kMissing);
+  EXPECT_EQ(r.mismatch->channel, Channel::kSbufWrite);
+  ASSERT_TRUE(r.mismatch->expected.has_value());
+  EXPECT_EQ(r.mismatch->expected->addr, 16u) << "the third SBUF word of the descriptor";
+  EXPECT_NE(read_text(r.report_path).find("descriptor: #0"), std::string::npos);
+  expect_report_and_waves(r);
+}
+
+TEST(Negative, FaultFreeDmaPasses) {
+  const Config& cfg = config_by_name("tiny");
+  expect_pass(cosim(rtl_factory("tiny"), cfg, dma_load_then_matmul(cfg)));
+}
+
 // The same stimulus passes on the fault-free model: the failures above are
 // the faults', not the stimulus'.
 TEST(Negative, FaultFreeTinyPasses) {
