@@ -306,8 +306,13 @@ DmaTiming run_store(const DmaDesc& d, const DmaParams& p, const DmaDram& dram, D
   uint64_t t_err = kNone;  // cycle of the erroring B
   size_t k = 0, m = 0, w = 0;
   uint64_t cnt = 0, pend = 0, last_tw = kNone;
+  uint64_t err_complete = kNone;  // known before it comes (B cycles are known at the last W)
   for (uint64_t c = t.dispatch + 2;; ++c) {
     if (c > t.dispatch + kMaxRunCycles) throw std::logic_error("dma_timing: store does not finish");
+    if (c == err_complete) {
+      t.complete = err_complete;
+      return t;
+    }
     const bool stopped = t_err != kNone && c > t_err;
     // AW.
     // tB(k - MaxWrites) is kNone until that burst's last W beat.
@@ -354,18 +359,17 @@ DmaTiming run_store(const DmaDesc& d, const DmaParams& p, const DmaDram& dram, D
       t.complete = t.rlast.back() + 1;
       return t;
     }
-    if (t_err != kNone && c > t_err) {
-      // No AW any more: done when every issued burst has its B.
+    if (t_err != kNone && c >= t_err && err_complete == kNone) {
+      // No AW after t_err: done when every issued burst has its B. The B
+      // cycles are known from the last W beats, so this can be known early;
+      // SBUF reads go on until then (the engine keeps filling the buffer).
       bool all = true;
       uint64_t last = 0;
       for (uint64_t b : t.rlast) {
         if (b == kNone) all = false;
         else last = std::max(last, b);
       }
-      if (all) {
-        t.complete = last + 1;
-        return t;
-      }
+      if (all) err_complete = last + 1;
     }
   }
 }

@@ -64,6 +64,13 @@ class DmaEngineModel {
  public:
   // queue_depth: descriptors per queue (QueueDepth).
   DmaEngineModel(const DmaParams& p, uint32_t queue_depth);
+  // A copy is an independent engine in the same state (the state is deep
+  // copied, never shared).
+  DmaEngineModel(const DmaEngineModel& o);
+  DmaEngineModel& operator=(const DmaEngineModel& o);
+  DmaEngineModel(DmaEngineModel&&) noexcept;
+  DmaEngineModel& operator=(DmaEngineModel&&) noexcept;
+  ~DmaEngineModel();
 
   // One cycle: computes the outputs of the current cycle from the state and
   // `in` (nothing in the outputs depends combinationally on `in`, as in the
@@ -86,7 +93,7 @@ class DmaEngineModel {
   std::array<bool, 2> halted_{};
   // Implementation state is private to dma_engine_model.cpp.
   struct State;
-  std::shared_ptr<State> st_;
+  std::unique_ptr<State> st_;
 };
 
 // The DmaParams of a configuration (bus width from cfg, the RTL's defaults
