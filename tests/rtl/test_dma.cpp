@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -21,6 +22,7 @@
 #include "Vdma_engine.h"
 #include "loom/axi_mem.h"
 #include "loom/dma.h"
+#include "loom/dma_engine_model.h"
 #include "verilated.h"
 
 namespace {
@@ -163,6 +165,7 @@ class Bench {
       SetField(dut_->desc_i, o + 0, 59, d.rsvd);
     }
     dut_->eval();
+    if (after_eval_) after_eval_(so);  // the lock-step model sees this cycle
 
     // Sample the master's outputs of this cycle.
     loom::AxiMasterOut mo;
@@ -288,6 +291,9 @@ class Bench {
   std::vector<std::pair<uint32_t, uint32_t>> written_;  // SBUF bytes written, in order
   std::vector<uint64_t> aw_cycles_, b_cycles_;
   bool force_bvalid_ = false;  // a broken slave: B without a write (negative test)
+  // Called every cycle once the DUT's outputs of the cycle are evaluated
+  // (inputs driven, before the edge), with the slave's outputs.
+  std::function<void(const loom::AxiSlaveOut&)> after_eval_;
   uint64_t cycle_ = 0;
   std::mt19937_64 rng_;
 };
@@ -899,6 +905,323 @@ TEST(Dma, ModelTimingAxiErrors) {
       ModelErrorCrossCheck(last, kDramBase + 0x20c0, kDramBase + 0x20c1, resp, 30, 3);
     }
   }
+}
+
+// ---------------------------------------------------------------------------
+// Lock-step against the model: Vdma_engine drives one AxiMem, the model
+// (loom::DmaEngineModel) a second AxiMem with the identical configuration and
+// seed; both get the same descriptor offers and the same DRAM window. Every
+// output pin of every cycle must be equal (payloads too, also while their
+// valid is low); the first difference fails with the cycle and the pin. At
+// the end the model's SBUF and DRAM equal the RTL's.
+
+// The model's SBUF: partitions of kSbufBytes bytes.
+class VecSbuf : public loom::DmaSbufPort {
+ public:
+  explicit VecSbuf(std::vector<std::vector<uint8_t>> init) : mem(std::move(init)) {}
+  void read_word(uint32_t part, uint32_t addr, uint8_t* out) override {
+    if (part < mem.size() && addr + kWB <= mem[part].size()) std::copy_n(&mem[part][addr], kWB, out);
+  }
+  void write_word(uint32_t part, uint32_t addr, const uint8_t* data, uint64_t strb) override {
+    if (part >= mem.size() || addr + kWB > mem[part].size()) return;
+    for (int i = 0; i < kWB; ++i)
+      if ((strb >> i) & 1) mem[part][addr + i] = data[i];
+  }
+  std::vector<std::vector<uint8_t>> mem;
+};
+
+loom::DmaParams UnitParams() {
+  loom::DmaParams p;
+  p.partitions = kP;
+  p.sbuf_bytes = kSbufBytes;
+  p.sbuf_word_bytes = kWB;
+  p.bus_bytes = kDB;
+  p.max_reads = 8;  // dma_engine's defaults (not overridden by the build)
+  p.max_writes = 8;
+  return p;
+}
+
+class Lockstep {
+ public:
+  explicit Lockstep(Bench& b)
+      : b_(b), mem_(b.mem_.config()), model_(UnitParams(), loom::kDmaQueueDepth), sbuf_(b.sbuf_) {
+    mem_.write(kDramBase, b.dram_ref_);  // the bench's DRAM at construction
+    b_.after_eval_ = [this](const loom::AxiSlaveOut& so) { Cycle(so); };
+  }
+  ~Lockstep() { b_.after_eval_ = nullptr; }
+
+  bool failed() const { return failed_; }
+  uint64_t compared() const { return compared_; }
+
+  // The memories of both sides at the end.
+  void ExpectSameMemories() {
+    for (int p = 0; p < kP; ++p)
+      for (int a = 0; a < kSbufBytes; ++a)
+        if (sbuf_.mem[p][a] != b_.sbuf_[p][a]) {
+          ADD_FAILURE() << "SBUF partition " << p << " byte " << a << ": RTL " << int(b_.sbuf_[p][a]) << " model "
+                        << int(sbuf_.mem[p][a]);
+          return;
+        }
+    const std::vector<uint8_t> rtl = b_.mem_.read(kDramBase, kDramSize), mdl = mem_.read(kDramBase, kDramSize);
+    for (uint64_t a = 0; a < kDramSize; ++a)
+      if (rtl[a] != mdl[a]) {
+        ADD_FAILURE() << "DRAM 0x" << std::hex << kDramBase + a << ": RTL " << int(rtl[a]) << " model "
+                      << int(mdl[a]);
+        return;
+      }
+    EXPECT_TRUE(mem_.violations().empty());
+    EXPECT_EQ(mem_.idle(), b_.mem_.idle());
+  }
+
+ private:
+  void Pin(const char* name, uint64_t rtl, uint64_t model) {
+    if (failed_ || rtl == model) return;
+    failed_ = true;
+    ADD_FAILURE() << "cycle " << b_.cycle_ << ": pin " << name << " RTL 0x" << std::hex << rtl << " model 0x"
+                  << model;
+  }
+  void Bytes(const char* name, const uint8_t* rtl, const uint8_t* model, int n) {
+    for (int i = 0; i < n && !failed_; ++i)
+      if (rtl[i] != model[i]) {
+        failed_ = true;
+        ADD_FAILURE() << "cycle " << b_.cycle_ << ": pin " << name << " byte " << i << " RTL 0x" << std::hex
+                      << int(rtl[i]) << " model 0x" << int(model[i]);
+      }
+  }
+
+  void Cycle(const loom::AxiSlaveOut& so) {
+    // The two slaves stay identical as long as the masters are.
+    const loom::AxiSlaveOut& mo = mem_.outputs();
+    Pin("slave ar_ready", so.ar_ready, mo.ar_ready);
+    Pin("slave r_valid", so.r_valid, mo.r_valid);
+    Pin("slave b_valid", so.b_valid, mo.b_valid);
+    Pin("slave w_ready", so.w_ready, mo.w_ready);
+    Pin("slave aw_ready", so.aw_ready, mo.aw_ready);
+    Bytes("slave r_data", so.r_data.data(), mo.r_data.data(), kDB);
+
+    loom::DmaCycleIn in;
+    in.dram_base = b_.dut_->dram_base_i;
+    in.dram_limit = b_.dut_->dram_limit_i;
+    in.axi = mo;
+    for (int q = 0; q < 2; ++q) {
+      in.desc_valid[q] = (b_.dut_->desc_valid_i >> q) & 1;
+      if (in.desc_valid[q]) in.desc[q] = ToModel(b_.pending_[q].front());
+    }
+    const loom::DmaCycleOut& o = model_.step(in, sbuf_);
+    const Vdma_engine& d = *b_.dut_;
+    const loom::AxiMasterOut& a = o.axi;
+    Pin("desc_ready_o", d.desc_ready_o, uint64_t(o.desc_ready[0]) | uint64_t(o.desc_ready[1]) << 1);
+    Pin("m_axi_arvalid_o", d.m_axi_arvalid_o, a.ar_valid);
+    Pin("m_axi_arid_o", d.m_axi_arid_o, a.ar_id);
+    Pin("m_axi_araddr_o", d.m_axi_araddr_o, a.ar_addr);
+    Pin("m_axi_arlen_o", d.m_axi_arlen_o, a.ar_len);
+    Pin("m_axi_arsize_o", d.m_axi_arsize_o, a.ar_size);
+    Pin("m_axi_arburst_o", d.m_axi_arburst_o, a.ar_burst);
+    Pin("m_axi_rready_o", d.m_axi_rready_o, a.r_ready);
+    Pin("m_axi_awvalid_o", d.m_axi_awvalid_o, a.aw_valid);
+    Pin("m_axi_awid_o", d.m_axi_awid_o, a.aw_id);
+    Pin("m_axi_awaddr_o", d.m_axi_awaddr_o, a.aw_addr);
+    Pin("m_axi_awlen_o", d.m_axi_awlen_o, a.aw_len);
+    Pin("m_axi_awsize_o", d.m_axi_awsize_o, a.aw_size);
+    Pin("m_axi_awburst_o", d.m_axi_awburst_o, a.aw_burst);
+    Pin("m_axi_wvalid_o", d.m_axi_wvalid_o, a.w_valid);
+    std::array<uint8_t, 64> bytes{};
+    GetBytes(d.m_axi_wdata_o, bytes.data(), kDB);
+    Bytes("m_axi_wdata_o", bytes.data(), a.w_data.data(), kDB);
+    Pin("m_axi_wstrb_o", uint64_t(d.m_axi_wstrb_o), a.w_strb);
+    Pin("m_axi_wlast_o", d.m_axi_wlast_o, a.w_last);
+    Pin("m_axi_bready_o", d.m_axi_bready_o, a.b_ready);
+    Pin("sbuf_wr_valid_o", d.sbuf_wr_valid_o, o.sbuf_wr_valid);
+    Pin("sbuf_wr_part_o", d.sbuf_wr_part_o, o.sbuf_wr_part);
+    Pin("sbuf_wr_addr_o", d.sbuf_wr_addr_o, o.sbuf_wr_addr);
+    GetBytes(d.sbuf_wr_data_o, bytes.data(), kWB);
+    Bytes("sbuf_wr_data_o", bytes.data(), o.sbuf_wr_data.data(), kWB);
+    Pin("sbuf_wr_strb_o", uint64_t(d.sbuf_wr_strb_o), o.sbuf_wr_strb);
+    Pin("sbuf_rd_req_o", d.sbuf_rd_req_o, o.sbuf_rd_req);
+    Pin("sbuf_rd_part_o", d.sbuf_rd_part_o, o.sbuf_rd_part);
+    Pin("sbuf_rd_addr_o", d.sbuf_rd_addr_o, o.sbuf_rd_addr);
+    Pin("cpl_valid_o", d.cpl_valid_o, uint64_t(o.cpl_valid[0]) | uint64_t(o.cpl_valid[1]) << 1);
+    Pin("cpl_err_o", d.cpl_err_o, uint64_t(o.cpl_code[0]) | uint64_t(o.cpl_code[1]) << 4);
+    Pin("halted_o", d.halted_o, uint64_t(o.halted[0]) | uint64_t(o.halted[1]) << 1);
+    Pin("busy_o", d.busy_o, o.busy);
+    mem_.tick(a);
+    ++compared_;
+  }
+
+  Bench& b_;
+  loom::AxiMem mem_;
+  loom::DmaEngineModel model_;
+  VecSbuf sbuf_;
+  bool failed_ = false;
+  uint64_t compared_ = 0;
+};
+
+// Error ranges of the lock-step runs (offsets in the DRAM window); ordinary
+// descriptors stay below kErrLo.
+constexpr uint64_t kErrLo = 0xe000;
+constexpr uint64_t kSlvLo = 0xe000, kSlvHi = 0xe100, kDecLo = 0xf800, kDecHi = 0xf880;
+
+// A random descriptor: mostly good ones (any alignment, strides, planes,
+// rows crossing 4 KiB), some that touch an error range, some rejected.
+Desc LockstepDesc(std::mt19937_64& rng) {
+  auto U = [&rng](uint64_t lo, uint64_t hi) { return lo + rng() % (hi - lo + 1); };
+  const uint32_t kind = uint32_t(rng() % 100);
+  if (kind < 3) {  // rejected (codes 1..3)
+    Desc d = Load(U(0, 0x100), uint32_t(U(1, 64)), 1, 0, 0);
+    d.store = rng() & 1;
+    switch (rng() % 7) {
+      case 0: d.row_bytes = 0; break;
+      case 1: d.rows = 0; break;
+      case 2: d.planes = 0; break;
+      case 3: d.rsvd = uint64_t(1) << (rng() % 59); break;
+      case 4: d.rows = 2; d.sbuf_part = kP - 1; break;
+      case 5: d.sbuf_addr = kSbufBytes - d.row_bytes + 1; break;
+      default: d.dram_addr = rng() & 1 ? kDramBase - 1 : kDramBase + kDramSize - d.row_bytes + 1; break;
+    }
+    return d;
+  }
+  for (;;) {
+    Desc d;
+    d.store = rng() & 1;
+    d.rows = uint32_t(U(1, kP));
+    d.sbuf_part = uint32_t(U(0, kP - d.rows));
+    d.planes = uint32_t(U(1, 3));
+    d.row_bytes = uint32_t(U(1, std::min<uint64_t>(kSbufBytes / d.planes, rng() % 5 ? 80 : 1200)));
+    d.sbuf_addr = uint32_t(U(0, kSbufBytes - d.planes * d.row_bytes));
+    const uint32_t st = uint32_t(rng() % 4);
+    d.row_stride = st == 0 ? d.row_bytes : st == 1 ? 4096 + uint32_t(U(0, 40)) : d.row_bytes + uint32_t(U(0, 150));
+    d.plane_stride = uint32_t(rng() % 2 ? d.rows * d.row_stride + U(0, 200) : U(0, 0x1800));
+    const uint64_t span =
+        uint64_t(d.planes - 1) * d.plane_stride + uint64_t(d.rows - 1) * d.row_stride + d.row_bytes;
+    if (kind < 8) {  // reaches into an error range
+      const uint64_t target = rng() & 1 ? U(kSlvLo, kSlvHi - 1) : U(kDecLo, kDecHi - 1);
+      const uint64_t off = U(0, span - 1);  // the target's offset in the span
+      if (off > target || target - off + span > kDramSize) continue;
+      d.dram_addr = kDramBase + target - off;
+      return d;
+    }
+    if (span > kErrLo) continue;
+    d.dram_addr = kDramBase + U(0, kErrLo - span);
+    return d;
+  }
+}
+
+void LockstepRun(uint64_t seed) {
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (LOOM_SEED=" + std::to_string(seed) + " reruns it)");
+  std::mt19937_64 rng(seed);
+  auto U = [&rng](uint64_t lo, uint64_t hi) { return lo + rng() % (hi - lo + 1); };
+  loom::AxiMemConfig c;
+  c.data_bytes = kDB;
+  const uint32_t lat[] = {1, 2, 3, 8, 30, 100};
+  c.read_latency = lat[rng() % 6];
+  c.write_latency = lat[rng() % 6];
+  c.max_reads = uint32_t(U(1, 16));
+  c.max_writes = uint32_t(U(1, 16));
+  auto P = [&] { return rng() % 4 == 0 ? 1.0 : 0.1 + 0.9 * double(rng() % 1000) / 1000.0; };
+  if (rng() % 4 == 0) {
+    c.ar_ready = c.aw_ready = c.w_ready = c.r_valid = c.b_valid = 1.0;  // the contract's regime
+  } else {
+    c.ar_ready = P();
+    c.aw_ready = P();
+    c.w_ready = P();
+    c.r_valid = P();
+    c.b_valid = P();
+  }
+  c.reorder_reads = false;
+  c.seed = rng();
+  c.errors.push_back({kDramBase + kSlvLo, kDramBase + kSlvHi, loom::kAxiSlvErr, true, true});
+  c.errors.push_back({kDramBase + kDecLo, kDramBase + kDecHi, loom::kAxiDecErr, true, true});
+  std::printf("lock-step seed %llu: latency %u/%u, slave max %u/%u, p %.2f %.2f %.2f %.2f %.2f\n",
+              (unsigned long long)seed, c.read_latency, c.write_latency, c.max_reads, c.max_writes, c.ar_ready,
+              c.aw_ready, c.w_ready, c.r_valid, c.b_valid);
+  Bench b(c);
+  Lockstep ls(b);
+  std::deque<Desc> script[2];
+  const int n = int(U(8, 30));
+  for (int i = 0; i < n; ++i) script[rng() & 1].push_back(LockstepDesc(rng));
+  const int gap = int(U(1, 60));  // offers come in bursts and after pauses
+  auto finished = [&] {
+    for (int q = 0; q < 2; ++q) {
+      const bool halted = (b.dut_->halted_o >> q) & 1;
+      if (!halted && (!script[q].empty() || !b.pending_[q].empty() || !b.accepted_[q].empty())) return false;
+    }
+    return true;
+  };
+  const uint64_t end = kMaxCycles;
+  while (!finished() && b.cycle_ < end && !ls.failed()) {
+    for (int q = 0; q < 2; ++q)
+      if (!script[q].empty() && b.pending_[q].size() < 3 && rng() % uint64_t(gap) == 0) {
+        b.pending_[q].push_back(script[q].front());
+        script[q].pop_front();
+      }
+    b.Step();
+  }
+  ASSERT_FALSE(ls.failed());
+  ASSERT_TRUE(finished()) << "timeout after " << b.cycle_ << " cycles";
+  b.Idle(int(c.read_latency + c.write_latency) + 20);  // nothing may move after the end either
+  ASSERT_FALSE(ls.failed());
+  ls.ExpectSameMemories();
+  EXPECT_TRUE(b.mem_.idle()) << "bursts left open";
+  b.mem_.check_end();
+  bool errors = false;
+  size_t codes[6] = {};
+  for (const auto& cp : b.cpls_) {
+    errors = errors || cp.code != kOk;
+    ++codes[std::min<uint32_t>(cp.code, 5)];
+  }
+  if (!errors) b.ExpectMemoriesMatch();  // and both equal the plain reference
+  std::printf("  %llu cycles compared, %zu completions (ok %zu, illegal %zu, window %zu, sbuf %zu, slverr %zu, "
+              "decerr %zu), %zu AXI events\n",
+              (unsigned long long)ls.compared(), b.cpls_.size(), codes[0], codes[1], codes[2], codes[3],
+              codes[4], codes[5], b.mem_.events().size());
+}
+
+TEST(DmaLockstep, RandomMixes) {
+  const uint64_t seed = Seed(1000);
+  const int runs = std::getenv("LOOM_SEED") ? 1 : 40;
+  for (int i = 0; i < runs; ++i) {
+    LockstepRun(seed + uint64_t(i));
+    if (HasFailure()) return;
+  }
+}
+
+// The existing directed scenarios, in lock-step: AXI errors on a 16-plane
+// descriptor next to a second queue, both queues round robin.
+TEST(DmaLockstep, DirectedScenarios) {
+  for (bool store : {false, true}) {
+    for (uint8_t resp : {loom::kAxiSlvErr, loom::kAxiDecErr}) {
+      SCOPED_TRACE(std::string(store ? "store" : "load") + (resp == loom::kAxiSlvErr ? " SLVERR" : " DECERR"));
+      loom::AxiMemConfig c = FastMem();
+      c.read_latency = 20;
+      c.errors.push_back({kDramBase + 0x3000, kDramBase + 0x3010, resp, true, true});
+      Bench b(c);
+      Lockstep ls(b);
+      Desc bad = store ? Store(0x2f00, 64, 1, 0, 0) : Load(0x2f00, 64, 1, 0, 0);
+      bad.planes = 16;
+      bad.plane_stride = 0x80;
+      b.Push(0, bad);
+      b.Push(0, Load(0x100, 8, 1, 0, 512));
+      b.Push(1, Load(0x400, 40, 2, 1, 0));
+      b.Push(1, Store(0x5003, 77, 2, 1, 3));
+      ASSERT_TRUE(b.RunUntil(3));
+      b.Idle(200);
+      ASSERT_FALSE(ls.failed());
+      EXPECT_EQ(b.cpls_.size(), 3u);
+      ls.ExpectSameMemories();
+    }
+  }
+  Bench b(FastMem());
+  Lockstep ls(b);
+  for (int i = 0; i < 4; ++i) {
+    b.Push(0, Load(0x100 * i + 3, 45, 2, i % (kP - 1), 64 * i + 1));
+    b.Push(1, Store(0x8000 + 0x100 * i + 5, 39, 2, (i + 1) % (kP - 1), 512 + 64 * i + 2));
+  }
+  ASSERT_TRUE(b.RunUntil(8));
+  for (size_t i = 0; i < 8; ++i) EXPECT_EQ(b.cpls_[i].code, kOk) << "completion " << i;
+  b.Idle(20);
+  ASSERT_FALSE(ls.failed());
+  ls.ExpectSameMemories();
+  b.ExpectMemoriesMatch();
 }
 
 }  // namespace
