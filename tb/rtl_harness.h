@@ -10,6 +10,7 @@
 #include "rtl_dut.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#include "vl_bytes.h"
 
 namespace loom {
 
@@ -33,6 +34,13 @@ class RtlHarness final : public RtlDut {
       if (!trace_->isOpen()) throw std::runtime_error("cannot open trace " + opt.trace_path);
     }
     out_.psum.resize(cfg.partitions);
+    // The AXI data ports (IData, QData or VlWide) are exactly DB bytes wide
+    // for the bus widths 32..512 bits.
+    if (cfg.axi_data_bytes != sizeof(top_->m_axi_rdata_i) ||
+        cfg.axi_data_bytes > kAxiMaxDataBytes) {
+      throw std::runtime_error("AXI data width of configuration " + std::string(cfg.name) +
+                               " does not match the model's port");
+    }
   }
   ~RtlHarness() override { finish(); }
 
@@ -63,6 +71,24 @@ class RtlHarness final : public RtlDut {
     top_->dbg_psum_i = in.dbg_psum;
     top_->dbg_part_i = in.dbg_part;
     top_->dbg_addr_i = in.dbg_addr;
+    // DMA: descriptor queues (each 256 bits, DmaDesc::pack() words, word 0 =
+    // bits 63:0), DRAM window, and the DRAM's AXI4 slave outputs.
+    top_->dma_desc_valid_i = (in.dma_desc_valid[0] ? 1u : 0u) | (in.dma_desc_valid[1] ? 2u : 0u);
+    for (int q = 0; q < 2; ++q) SetWords64(top_->dma_desc_i, 4 * q, in.dma_desc[q].data(), 4);
+    top_->dram_base_i = in.dram_base;
+    top_->dram_limit_i = in.dram_limit;
+    const AxiSlaveOut& so = in.axi;
+    top_->m_axi_arready_i = so.ar_ready;
+    top_->m_axi_awready_i = so.aw_ready;
+    top_->m_axi_wready_i = so.w_ready;
+    top_->m_axi_rvalid_i = so.r_valid;
+    top_->m_axi_rid_i = so.r_id;
+    SetBytes(top_->m_axi_rdata_i, so.r_data.data(), int(cfg_.axi_data_bytes));
+    top_->m_axi_rresp_i = so.r_resp;
+    top_->m_axi_rlast_i = so.r_last;
+    top_->m_axi_bvalid_i = so.b_valid;
+    top_->m_axi_bid_i = so.b_id;
+    top_->m_axi_bresp_i = so.b_resp;
     top_->clk_i = 0;
     top_->eval();
     dump(2 * cycle_);
@@ -95,6 +121,12 @@ class RtlHarness final : public RtlDut {
     top_->cmd_valid_i = 0;
     top_->sbuf_wr_valid_i = 0;
     top_->dbg_req_i = 0;
+    top_->dma_desc_valid_i = 0;
+    top_->m_axi_arready_i = 0;
+    top_->m_axi_awready_i = 0;
+    top_->m_axi_wready_i = 0;
+    top_->m_axi_rvalid_i = 0;
+    top_->m_axi_bvalid_i = 0;
   }
   void reset_cycle() {
     top_->clk_i = 0;
@@ -137,6 +169,36 @@ class RtlHarness final : public RtlDut {
       o.entry = meta & 0x1ff;
       o.value = value;
     }
+    // DMA
+    for (int q = 0; q < 2; ++q) {
+      out_.dma_desc_ready[q] = (top_->dma_desc_ready_o >> q) & 1;
+      out_.dma_cpl_valid[q] = (top_->dma_cpl_valid_o >> q) & 1;
+      out_.dma_cpl_err[q] = (top_->dma_cpl_err_o >> (4 * q)) & 0xf;
+      out_.dma_halted[q] = (top_->dma_halted_o >> q) & 1;
+    }
+    out_.dma_busy = top_->dma_busy_o;
+    AxiMasterOut& mo = out_.axi;
+    mo.ar_valid = top_->m_axi_arvalid_o;
+    mo.ar_id = top_->m_axi_arid_o;
+    mo.ar_addr = top_->m_axi_araddr_o;
+    mo.ar_len = top_->m_axi_arlen_o;
+    mo.ar_size = top_->m_axi_arsize_o;
+    mo.ar_burst = top_->m_axi_arburst_o;
+    mo.r_ready = top_->m_axi_rready_o;
+    mo.aw_valid = top_->m_axi_awvalid_o;
+    mo.aw_id = top_->m_axi_awid_o;
+    mo.aw_addr = top_->m_axi_awaddr_o;
+    mo.aw_len = top_->m_axi_awlen_o;
+    mo.aw_size = top_->m_axi_awsize_o;
+    mo.aw_burst = top_->m_axi_awburst_o;
+    mo.w_valid = top_->m_axi_wvalid_o;
+    GetBytes(top_->m_axi_wdata_o, mo.w_data.data(), int(cfg_.axi_data_bytes));
+    mo.w_strb = uint64_t(top_->m_axi_wstrb_o);
+    mo.w_last = top_->m_axi_wlast_o;
+    mo.b_ready = top_->m_axi_bready_o;
+    out_.dma_rd_valid = top_->obs_dma_rd_valid_o;
+    out_.dma_rd_part = top_->obs_dma_rd_part_o;
+    out_.dma_rd_addr = top_->obs_dma_rd_addr_o;
   }
 
   const Config& cfg_;

@@ -24,6 +24,7 @@
 #include "loom/dma.h"
 #include "loom/dma_engine_model.h"
 #include "verilated.h"
+#include "vl_bytes.h"
 
 namespace {
 
@@ -38,33 +39,10 @@ constexpr uint64_t kMaxCycles = 400000;
 
 enum Code : uint32_t { kOk = 0, kIllegal = 1, kWindow = 2, kSbuf = 3, kSlvErr = 4, kDecErr = 5 };
 
-// Bit and byte access to Verilator ports: scalars (CData..QData) and VlWide.
-template <class T>
-void SetBytes(T& v, const uint8_t* b, int n) {
-  v = 0;
-  for (int i = 0; i < n; ++i) v |= T(b[i]) << (8 * i);
-}
-template <std::size_t N>
-void SetBytes(VlWide<N>& w, const uint8_t* b, int n) {
-  for (std::size_t i = 0; i < N; ++i) w[i] = 0;
-  for (int i = 0; i < n; ++i) w[i / 4] |= uint32_t(b[i]) << (8 * (i % 4));
-}
-template <class T>
-void GetBytes(const T& v, uint8_t* b, int n) {
-  for (int i = 0; i < n; ++i) b[i] = uint8_t(uint64_t(v) >> (8 * i));
-}
-template <std::size_t N>
-void GetBytes(const VlWide<N>& w, uint8_t* b, int n) {
-  for (int i = 0; i < n; ++i) b[i] = uint8_t(w[i / 4] >> (8 * (i % 4)));
-}
-template <std::size_t N>
-void SetField(VlWide<N>& w, int lsb, int n, uint64_t val) {
-  for (int i = 0; i < n; ++i) {
-    const int b = lsb + i;
-    const uint32_t bit = 1u << (b % 32);
-    w[b / 32] = ((val >> i) & 1) ? (w[b / 32] | bit) : (w[b / 32] & ~bit);
-  }
-}
+// Byte and bit access to Verilator ports (tb/vl_bytes.h).
+using loom::GetBytes;
+using loom::SetBytes;
+using loom::SetField;
 
 struct Desc {
   bool store = false;  // dir: 0 DRAM -> SBUF, 1 SBUF -> DRAM
