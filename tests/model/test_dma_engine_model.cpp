@@ -133,6 +133,10 @@ struct Bench {
         EXPECT_EQ(m.w_data[i], 0) << "cycle " << c << " W lane " << i;
       }
     EXPECT_TRUE(m.b_ready);
+    // busy_o: a descriptor accepted earlier and not completed before this
+    // cycle (queued, running, in its completion cycle, or stuck in a halted
+    // queue).
+    EXPECT_EQ(o.busy, !accepted[0].empty() || !accepted[1].empty()) << "busy, cycle " << c;
     for (int q = 0; q < 2; ++q) {
       if (in.desc_valid[q] && o.desc_ready[q]) {
         accept[q].push_back(c);

@@ -81,6 +81,7 @@ class DmaEngineModel {
   const DmaCycleOut& step(const DmaCycleIn& in, DmaSbufPort& sbuf);
 
   uint64_t cycle() const { return cycle_; }  // cycles stepped so far
+  // The state after the last step(): busy_o / halted_o[q] of the next cycle.
   bool busy() const;
   bool halted(int q) const;
 
