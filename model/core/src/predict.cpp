@@ -14,15 +14,13 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "loom/dma_engine_model.h"
-#include "loom/dma_txns.h"
+#include "loom/dma_run.h"
 #include "loom/functional.h"
 #include "loom/model.h"
 
 namespace loom {
 namespace {
 
-constexpr uint64_t kNever = UINT64_MAX;
 // A run that has not ended after this many cycles past its last progress is
 // a model bug (the stimulus' own deadlocks are reported by name).
 constexpr uint64_t kStallCycles = 1u << 24;
@@ -53,36 +51,22 @@ void play_preload(const Stimulus& stim, FunctionalCore& core, std::vector<Txn>& 
   }
 }
 
-// SBUF bytes a command reads: partitions 0..rows-1, bytes [addr, addr + n).
-struct ReadWindow {
-  size_t cmd = 0;
-  uint64_t from = 0, to = 0;  // cycles: first offered .. retire
-  uint32_t rows = 0, addr = 0, n = 0;
-};
-
-// The tensor-engine half: functional execution, timing, transactions.
+// The tensor-engine half: functional execution, timing, transactions. With
+// descriptors, `checks` makes the run's checks on the commands' SBUF reads.
 class PeSide {
  public:
   PeSide(const Config& cfg, FunctionalCore& core, Prediction& pred)
       : p_(cfg.partitions), core_(core), tc_(cfg), pred_(pred) {}
 
   // Command i offered from cycle `avail`: executes it, emits its events.
-  const OpTiming& push(size_t i, const PeCmd& cmd, uint64_t avail, bool check_written) {
+  const OpTiming& push(size_t i, const PeCmd& cmd, uint64_t avail, DmaRunChecks* checks) {
     const uint32_t tag = uint32_t(i & 0xffff);
     const uint32_t rows = cmd.op == PeOp::kLdw ? cmd.rows : core_.weights().current_bank().k;
-    if (check_written) {
-      for (uint32_t k = 0; k < rows; ++k)
-        for (uint32_t b = 0; b < cmd.cols; ++b)
-          if (!core_.sbuf().written(k, cmd.sbuf_addr + b))
-            throw std::invalid_argument(
-                fmt::format("cmd {} ({}): reads SBUF[{}][{:#x}], which nothing wrote before it "
-                            "was offered in cycle {}",
-                            i, cmd.to_string(), k, cmd.sbuf_addr + b, avail));
-    }
+    if (checks) checks->check_command_reads(i, cmd, rows, avail);
     const OpTiming& t = tc_.push(cmd, avail);
     pred_.issue_cycle.push_back(t.issue);
     pred_.retire_cycle.push_back(t.retire);
-    windows_.push_back({i, avail, t.retire, rows, cmd.sbuf_addr, cmd.cols});
+    if (checks) checks->add_command_reads(i, cmd, rows, avail, t.retire);
     auto& txns = pred_.txns;
     txns.push_back(make_txn(t.accept, Channel::kCmdAccept, tag));
     Txn issue = make_txn(t.issue, Channel::kIssue, tag);
@@ -111,25 +95,6 @@ class PeSide {
     return t;
   }
 
-  // A DMA SBUF write in `cycle` must not touch a byte a command in flight reads.
-  void check_race(uint64_t cycle, uint32_t part, uint32_t addr, uint32_t wb, uint64_t strb,
-                  const std::vector<TimedCmd>& cmds) {
-    windows_.erase(std::remove_if(windows_.begin(), windows_.end(),
-                                  [&](const ReadWindow& w) { return w.to < cycle; }),
-                   windows_.end());
-    for (const ReadWindow& w : windows_) {
-      if (cycle < w.from || part >= w.rows) continue;
-      for (uint32_t i = 0; i < wb; ++i) {
-        const uint32_t a = addr + i;
-        if (((strb >> i) & 1) && a >= w.addr && a < w.addr + w.n)
-          throw std::invalid_argument(fmt::format(
-              "race: a DMA load writes SBUF[{}][{:#x}] in cycle {} while cmd {} ({}) reads it "
-              "(offered in cycle {}, retires in cycle {}); order them with after_dma / after_cmd",
-              part, a, cycle, w.cmd, cmds[w.cmd].cmd.to_string(), w.from, w.to));
-      }
-    }
-  }
-
   const TimingCore& timing() const { return tc_; }
 
  private:
@@ -137,65 +102,38 @@ class PeSide {
   FunctionalCore& core_;
   TimingCore tc_;
   Prediction& pred_;
-  std::vector<ReadWindow> windows_;
 };
 
-// The SBUF as the DMA engine model sees it: the functional core's SBUF, plus
-// the race check and the transaction of every write.
+// The SBUF as the DMA engine model sees it: the functional core's SBUF, with
+// the race check of every write.
 class SbufForDma final : public DmaSbufPort {
  public:
-  SbufForDma(const Config& cfg, FunctionalCore& core, PeSide& pe, const Stimulus& stim)
-      : wb_(cfg.sbuf_word_bytes), core_(core), pe_(pe), stim_(stim) {}
+  SbufForDma(const Config& cfg, FunctionalCore& core, DmaRunChecks& checks)
+      : wb_(cfg.sbuf_word_bytes), core_(core), checks_(checks) {}
   uint64_t cycle = 0;
   void read_word(uint32_t part, uint32_t addr, uint8_t* out) override {
     core_.sbuf().read(part, addr, out, wb_);
   }
   void write_word(uint32_t part, uint32_t addr, const uint8_t* data, uint64_t strb) override {
-    pe_.check_race(cycle, part, addr, wb_, strb, stim_.cmds);
+    checks_.check_dma_write(cycle, part, addr, strb);
     core_.sbuf().write(part, addr, data, wb_, strb);
   }
 
  private:
   uint32_t wb_;
   FunctionalCore& core_;
-  PeSide& pe_;
-  const Stimulus& stim_;
+  DmaRunChecks& checks_;
 };
-
-std::string queue_state(const Stimulus& stim, size_t j) {
-  return fmt::format("descriptor {} (queue {}, {})", j, stim.dmas[j].queue,
-                     stim.dmas[j].desc.is_store() ? "store" : "load");
-}
-
-// Every SBUF byte a store reads must have been written (the RTL's SBUF is
-// not initialised).
-void check_store_source(const Stimulus& stim, size_t j, const FunctionalCore& core,
-                        const Config& cfg) {
-  const DmaDesc& d = stim.dmas[j].desc;
-  for (uint32_t r = 0; r < d.rows; ++r)
-    for (uint64_t b = 0; b < uint64_t(d.planes) * d.row_bytes; ++b) {
-      const uint64_t a = d.sbuf_addr + b;
-      if (d.sbuf_part + r >= cfg.partitions || a >= cfg.sbuf_bytes) return;  // rejected by the check
-      if (!core.sbuf().written(d.sbuf_part + r, uint32_t(a)))
-        throw std::invalid_argument(fmt::format(
-            "{} stores SBUF[{}][{:#x}], which nothing wrote", queue_state(stim, j), d.sbuf_part + r, a));
-    }
-}
 
 // The cycle-stepped run with DMA descriptors.
 void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& core, PeSide& pe,
                       Prediction& pred) {
   const size_t ncmd = stim.cmds.size(), ndesc = stim.dmas.size();
   const uint64_t start = stim.preload.size();
-  AxiMem mem(stim.dram.mem);
-  mem.write(stim.dram.window_base, stim.dram.init);
-  DmaEngineModel dma(dma_params(cfg), kDmaQueueDepth);
-  DmaTxnBuilder builder(cfg.axi_data_bytes);
-  SbufForDma sbuf(cfg, core, pe, stim);
+  DmaRun dma(cfg, stim.dram, ndesc);
+  DmaRunChecks checks(cfg, stim, core.sbuf());
+  SbufForDma sbuf(cfg, core, checks);
 
-  pred.dma_accept.assign(ndesc, kNever);
-  pred.dma_complete.assign(ndesc, kNever);
-  pred.dma_code.assign(ndesc, 0);
   std::array<std::vector<size_t>, 2> queue;  // descriptor indices of each queue, in order
   for (size_t j = 0; j < ndesc; ++j) queue[stim.dmas[j].queue].push_back(j);
   std::array<size_t, 2> next_desc{};         // position in queue[q] of the next offer
@@ -205,20 +143,17 @@ void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& c
   uint64_t last_progress = start;
   uint64_t last_retire = 0;
 
-  // The first cycle descriptor j may be offered (kNever while unknown).
+  // The first cycle descriptor j may be offered (kDmaNever while unknown).
   auto desc_avail = [&](int q) -> uint64_t {
     const TimedDesc& td = stim.dmas[queue[q][next_desc[q]]];
     uint64_t base = desc_base[q];
     if (td.after_cmd >= 0) {
-      if (size_t(td.after_cmd) >= pred.retire_cycle.size()) return kNever;
+      if (size_t(td.after_cmd) >= pred.retire_cycle.size()) return kDmaNever;
       base = std::max(base, pred.retire_cycle[td.after_cmd] + 1);
     }
     return base + td.gap;
   };
 
-  DmaCycleIn in;
-  in.dram_base = stim.dram.window_base;
-  in.dram_limit = stim.dram.window_limit;
   std::vector<Txn> dma_txns;
   for (uint64_t c = 0;; ++c) {
     // Tensor engine: the next command, in the cycle it is first offered.
@@ -227,12 +162,12 @@ void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& c
       bool known = true;
       uint64_t base = cmd_base;
       if (tc.after_dma >= 0) {
-        const uint64_t e = pred.dma_complete[tc.after_dma];
-        known = e != kNever;
+        const uint64_t e = dma.complete_cycles()[tc.after_dma];
+        known = e != kDmaNever;
         if (known) base = std::max(base, e + 1);
       }
       if (known && c == base + tc.gap) {
-        const OpTiming& t = pe.push(next_cmd, tc.cmd, c, true);
+        const OpTiming& t = pe.push(next_cmd, tc.cmd, c, &checks);
         cmd_base = t.accept + 1;
         last_retire = std::max(last_retire, t.retire);
         ++next_cmd;
@@ -240,28 +175,17 @@ void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& c
       }
     }
     // DMA: descriptor offers, one engine cycle, the replica DRAM's edge.
-    DmaPins pins;
+    std::array<DmaOffer, 2> offers;
     for (int q = 0; q < 2; ++q) {
-      in.desc_valid[q] = next_desc[q] < queue[q].size() && c >= desc_avail(q);
-      if (in.desc_valid[q]) {
-        in.desc[q] = stim.dmas[queue[q][next_desc[q]]].desc;
-        pins.desc_index[q] = uint32_t(queue[q][next_desc[q]]);
+      offers[q].valid = next_desc[q] < queue[q].size() && c >= desc_avail(q);
+      if (offers[q].valid) {
+        offers[q].index = uint32_t(queue[q][next_desc[q]]);
+        offers[q].desc = stim.dmas[offers[q].index].desc;
       }
     }
-    in.axi = mem.outputs();
     sbuf.cycle = c;
-    const DmaCycleOut& o = dma.step(in, sbuf);
-    pins.desc_valid = in.desc_valid;
-    pins.desc_ready = o.desc_ready;
-    pins.cpl_valid = o.cpl_valid;
-    for (int q = 0; q < 2; ++q) pins.cpl_code[q] = uint32_t(o.cpl_code[q]);
-    pins.sbuf_rd_req = o.sbuf_rd_req;
-    pins.sbuf_rd_part = o.sbuf_rd_part;
-    pins.sbuf_rd_addr = o.sbuf_rd_addr;
-    pins.m = o.axi;
-    pins.s = in.axi;
     dma_txns.clear();
-    builder.observe(c, pins, dma_txns);
+    const DmaCycleOut& o = dma.step(offers, sbuf, dma_txns);
     if (o.sbuf_wr_valid) {
       Txn t = make_txn(c, Channel::kSbufWrite);
       t.part = o.sbuf_wr_part;
@@ -270,50 +194,45 @@ void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& c
       t.strb = o.sbuf_wr_strb;
       dma_txns.push_back(t);
     }
-    for (const Txn& t : dma_txns) {
-      if (t.channel == Channel::kDmaAccept) {
-        pred.dma_accept[t.tag] = c;
-        desc_base[t.part] = c + 1;
-        ++next_desc[t.part];
-      } else if (t.channel == Channel::kDmaComplete) {
-        pred.dma_complete[t.tag] = c;
-        pred.dma_code[t.tag] = uint32_t(t.data);
-        const DmaDesc& d = stim.dmas[t.tag].desc;
-        if (t.data == uint64_t(DmaCode::kOk)) {
-          pred.dma_bytes += d.total_bytes();
-          if (d.is_store()) check_store_source(stim, t.tag, core, cfg);
-        }
+    for (int q = 0; q < 2; ++q) {
+      if (dma.accepted(q) >= 0) {
+        desc_base[q] = c + 1;
+        ++next_desc[q];
       }
+      const int64_t j = dma.completed(q);
+      if (j >= 0 && dma.codes()[j] == uint32_t(DmaCode::kOk) && stim.dmas[j].desc.is_store())
+        checks.check_store_source(size_t(j));
+    }
+    for (const Txn& t : dma_txns) {
       if (t.channel != Channel::kDramRead && t.channel != Channel::kDramWriteReq) last_progress = c;
       pred.txns.push_back(t);
     }
-    mem.tick(o.axi);
 
     // The end: every command pushed and retired, the DMA idle, every
     // descriptor run or behind a halted queue, the DRAM quiet.
     const bool pe_done = next_cmd == ncmd && c >= last_retire;
-    bool dma_done = !dma.busy() && mem.idle();
+    bool dma_done = dma.idle();
     for (int q = 0; q < 2; ++q)
       if (next_desc[q] < queue[q].size() && !dma.halted(q)) dma_done = false;
     if (pe_done && dma_done) break;
     // Stuck: nothing in flight and the next command waits for a descriptor
     // that can never complete.
-    if (!dma.busy() && mem.idle() && next_cmd < ncmd && stim.cmds[next_cmd].after_dma >= 0 &&
-        pred.dma_complete[stim.cmds[next_cmd].after_dma] == kNever) {
-      const size_t j = size_t(stim.cmds[next_cmd].after_dma);
-      const int q = int(stim.dmas[j].queue);
-      const bool blocked_by_cmd = next_desc[q] < queue[q].size() &&
-                                  stim.dmas[queue[q][next_desc[q]]].after_cmd >= int32_t(next_cmd);
-      if (dma.halted(q) || blocked_by_cmd)
-        throw std::invalid_argument(fmt::format(
-            "cmd {} waits for {}, which never completes ({})", next_cmd, queue_state(stim, j),
-            dma.halted(q) ? "its queue halted on an error" : "it waits for a later command"));
+    if (dma.idle() && next_cmd < ncmd && stim.cmds[next_cmd].after_dma >= 0 &&
+        dma.complete_cycles()[stim.cmds[next_cmd].after_dma] == kDmaNever) {
+      const int q = int(stim.dmas[size_t(stim.cmds[next_cmd].after_dma)].queue);
+      const int64_t queue_next =
+          next_desc[q] < queue[q].size() ? int64_t(queue[q][next_desc[q]]) : -1;
+      if (std::string e = checks.deadlock(next_cmd, queue_next, dma.halted(q)); !e.empty())
+        throw std::invalid_argument(e);
     }
     if (c > last_progress + kStallCycles)
       throw std::logic_error(fmt::format("predict: no progress since cycle {}", last_progress));
   }
-  pred.final_dram =
-      mem.read(stim.dram.window_base, size_t(stim.dram.window_limit - stim.dram.window_base));
+  pred.dma_accept = dma.accept_cycles();
+  pred.dma_complete = dma.complete_cycles();
+  pred.dma_code = dma.codes();
+  pred.dma_bytes = dma.bytes();
+  pred.final_dram = dma.dram_window();
 }
 
 }  // namespace
@@ -355,7 +274,7 @@ Prediction predict(const Config& cfg, const Stimulus& stim) {
     // validate() has checked statically that commands read written bytes.
     uint64_t next = stim.preload.size();
     for (size_t i = 0; i < stim.cmds.size(); ++i) {
-      const OpTiming& t = pe.push(i, stim.cmds[i].cmd, next + stim.cmds[i].gap, false);
+      const OpTiming& t = pe.push(i, stim.cmds[i].cmd, next + stim.cmds[i].gap, nullptr);
       next = t.accept + 1;
     }
   } else {

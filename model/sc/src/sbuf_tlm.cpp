@@ -9,12 +9,14 @@ SbufTlm::SbufTlm(sc_core::sc_module_name name, const Config& cfg, TxnLog& log)
       wr_socket("wr_socket"),
       rd_stat_socket("rd_stat_socket"),
       rd_mov_socket("rd_mov_socket"),
+      dma_socket("dma_socket"),
       cfg_(cfg),
       log_(log),
       state_(cfg) {
   wr_socket.register_b_transport(this, &SbufTlm::b_transport);
   rd_stat_socket.register_b_transport(this, &SbufTlm::b_transport);
   rd_mov_socket.register_b_transport(this, &SbufTlm::b_transport);
+  dma_socket.register_b_transport(this, &SbufTlm::b_transport);
 }
 
 void SbufTlm::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {

@@ -6,7 +6,8 @@
 
 namespace loom::sc {
 
-TensorEngineTlm::TensorEngineTlm(sc_core::sc_module_name name, const Config& cfg, TxnLog& log)
+TensorEngineTlm::TensorEngineTlm(sc_core::sc_module_name name, const Config& cfg, TxnLog& log,
+                                 DmaRunChecks* checks, RunErrors& errors)
     : sc_module(name),
       cmd_socket("cmd_socket"),
       sbuf_stat_socket("sbuf_stat_socket"),
@@ -14,6 +15,8 @@ TensorEngineTlm::TensorEngineTlm(sc_core::sc_module_name name, const Config& cfg
       psum_socket("psum_socket"),
       cfg_(cfg),
       log_(log),
+      checks_(checks),
+      errors_(errors),
       timing_(cfg),
       weights_(cfg.partitions) {
   cmd_socket.register_b_transport(this, &TensorEngineTlm::cmd_b_transport);
@@ -34,8 +37,17 @@ void TensorEngineTlm::cmd_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_
   for (int i = 0; i < 8; ++i) raw |= uint64_t(gp.get_data_ptr()[i]) << (8 * i);
   const PeCmd cmd = PeCmd::unpack(raw);
   const uint64_t offered = txn_cycle(delay);
+  const uint64_t index = accepted_;
+  // The SBUF rows the command reads: K of an LDW, or the K of the weights an
+  // MM will use (those of the last LDW accepted before it).
+  const uint32_t rows = cmd.op == PeOp::kLdw ? cmd.rows : last_ldw_rows_;
+  if (checks_) checks_->check_command_reads(index, cmd, rows, offered);
   const OpTiming t = timing_.push(cmd, offered);
-  const uint64_t index = accepted_++;
+  ++accepted_;
+  if (checks_) checks_->add_command_reads(index, cmd, rows, offered, t.retire);
+  if (cmd.op == PeOp::kLdw) last_ldw_rows_ = cmd.rows;
+  retire_cycles_.push_back(t.retire);
+  retired_.notify(cycles(t.retire) - sc_core::sc_time_stamp());
 
   // Cross-check of the queue rule in another form: in the accept cycle fewer
   // than D earlier commands are still queued (a command holds its slot up to
@@ -64,6 +76,10 @@ void TensorEngineTlm::cmd_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_
 }
 
 void TensorEngineTlm::run() {
+  guarded(errors_, [&] { issue_loop(); });
+}
+
+void TensorEngineTlm::issue_loop() {
   for (;;) {
     while (queue_.empty()) wait(queued_);
     const Queued q = queue_.front();

@@ -7,12 +7,12 @@
 namespace loom::sc {
 
 sc_core::sc_time delay_until(uint64_t c) {
-  const uint64_t now = to_cycle(sc_core::sc_time_stamp());
-  if (c < now) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (c < to_cycle(now)) {
     throw std::logic_error(
-        fmt::format("loom TLM: event for cycle {} scheduled at cycle {}", c, now));
+        fmt::format("loom TLM: event for cycle {} scheduled at cycle {}", c, to_cycle(now)));
   }
-  return cycles(c - now);
+  return cycles(c) > now ? cycles(c) - now : sc_core::SC_ZERO_TIME;
 }
 
 }  // namespace loom::sc

@@ -1,9 +1,9 @@
 // SBUF as a TLM-2.0 target: byte reads and writes (with byte enables) of the
-// partitioned scratchpad. Like the RTL's 2-read 1-write RAM it has one socket
-// per port: the write port (testbench / DMA) and the tensor engine's
-// stationary (LDW) and moving (MM) read ports; all three accept reads and
-// writes. Every write is logged as a kSbufWrite transaction at
-// sc_time_stamp() + annotated delay.
+// partitioned scratchpad. It has one socket per port: the testbench's write
+// port, the tensor engine's stationary (LDW) and moving (MM) read ports, and
+// the DMA's word port (loads write words with their strobes as byte enables,
+// stores read words); all accept reads and writes. Every write is logged as a
+// kSbufWrite transaction at sc_time_stamp() + annotated delay.
 #pragma once
 
 #include <tlm_utils/simple_target_socket.h>
@@ -24,6 +24,7 @@ class SbufTlm : public sc_core::sc_module {
   tlm_utils::simple_target_socket<SbufTlm> wr_socket;
   tlm_utils::simple_target_socket<SbufTlm> rd_stat_socket;
   tlm_utils::simple_target_socket<SbufTlm> rd_mov_socket;
+  tlm_utils::simple_target_socket<SbufTlm> dma_socket;
 
   SbufTlm(sc_core::sc_module_name name, const Config& cfg, TxnLog& log);
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "loom/configs.h"
+#include "loom/dma_run.h"
 #include "loom/functional.h"
 #include "loom/sc/tlm_common.h"
 #include "loom/timing.h"
@@ -31,13 +32,24 @@ class TensorEngineTlm : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<TensorEngineTlm> sbuf_mov_socket;   // MM reads
   tlm_utils::simple_initiator_socket<TensorEngineTlm> psum_socket;
 
+  // checks: with DMA descriptors, the run's checks on every command's SBUF
+  // reads when it is first offered (bytes written, race window up to its
+  // retire); null without descriptors (validate() checked them statically).
   SC_HAS_PROCESS(TensorEngineTlm);
-  TensorEngineTlm(sc_core::sc_module_name name, const Config& cfg, TxnLog& log);
+  TensorEngineTlm(sc_core::sc_module_name name, const Config& cfg, TxnLog& log,
+                  DmaRunChecks* checks, RunErrors& errors);
   ~TensorEngineTlm() override;
 
   uint64_t macs() const { return macs_; }
   // The issue cycle of every command, as seen by the engine's thread.
   const std::vector<uint64_t>& issue_cycles() const { return issue_cycles_; }
+  // The retire cycle of every command accepted so far (index = accept order).
+  // Issue is in order and depends only on earlier commands, so it is known
+  // from the command's accept on.
+  const std::vector<uint64_t>& retire_cycles() const { return retire_cycles_; }
+  // Notified in every retire cycle (once per command; retires are not in
+  // command order: an LDW can retire before the long MM issued ahead of it).
+  const sc_core::sc_event& retire_event() const { return retired_.default_event(); }
   const WeightBanks& weights() const { return weights_; }
 
  private:
@@ -48,7 +60,8 @@ class TensorEngineTlm : public sc_core::sc_module {
   };
 
   void cmd_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  void run();  // SC_THREAD: issues and executes queued commands in order
+  void run();  // SC_THREAD: issue_loop() with its exceptions handed to the run
+  void issue_loop();  // issues and executes queued commands in order
   std::vector<std::vector<uint8_t>> read_rows(
       tlm_utils::simple_initiator_socket<TensorEngineTlm>& port, uint32_t addr, uint32_t rows,
       uint32_t n, uint64_t issue);
@@ -57,6 +70,8 @@ class TensorEngineTlm : public sc_core::sc_module {
 
   Config cfg_;
   TxnLog& log_;
+  DmaRunChecks* checks_;
+  RunErrors& errors_;
   TimingCore timing_;
   WeightBanks weights_;
   std::deque<Queued> queue_;
@@ -64,6 +79,9 @@ class TensorEngineTlm : public sc_core::sc_module {
   uint64_t accepted_ = 0;
   uint64_t macs_ = 0;
   std::vector<uint64_t> issue_cycles_;
+  std::vector<uint64_t> retire_cycles_;
+  sc_core::sc_event_queue retired_;
+  uint32_t last_ldw_rows_ = 0;  // K of the weights the next MM uses (0 before any LDW)
   tlm::tlm_generic_payload gp_;
   PsumAccExt acc_ext_;
 };

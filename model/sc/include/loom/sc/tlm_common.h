@@ -1,8 +1,10 @@
 // Shared pieces of the TLM modules: time <-> cycle (1 ns = 1 cycle), the
-// transaction log, the PSUM accumulate extension and the address maps.
+// transaction log, the PSUM accumulate and DMA descriptor index extensions,
+// the address maps and the run's error sink.
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <systemc>
 #include <tlm>
 #include <vector>
@@ -13,6 +15,11 @@ namespace loom::sc {
 
 // 1 ns = 1 cycle; cycle c starts at c ns.
 inline sc_core::sc_time cycles(uint64_t c) { return sc_core::sc_time(double(c), sc_core::SC_NS); }
+// Clocked models (DmaTlm) evaluate cycle c at c ns + half a period: after
+// everything the other modules do at the start of the cycle (offers, command
+// pushes), like the registers that sample their inputs at the edge that ends
+// the cycle. The time still maps to cycle c.
+inline sc_core::sc_time edge_phase() { return sc_core::sc_time(0.5, sc_core::SC_NS); }
 inline uint64_t to_cycle(const sc_core::sc_time& t) {
   return t.value() / sc_core::sc_time(1.0, sc_core::SC_NS).value();
 }
@@ -20,7 +27,8 @@ inline uint64_t to_cycle(const sc_core::sc_time& t) {
 inline uint64_t txn_cycle(const sc_core::sc_time& delay) {
   return to_cycle(sc_core::sc_time_stamp() + delay);
 }
-// Delay from now until cycle c (c must not be in the past).
+// Delay from now until the start of cycle c (c must not be in the past; zero
+// if now is later in cycle c, e.g. at its edge phase).
 sc_core::sc_time delay_until(uint64_t c);
 
 // Every module appends the observable events it sees; the top sorts them.
@@ -39,6 +47,51 @@ struct PsumAccExt : tlm::tlm_extension<PsumAccExt> {
     acc = static_cast<const PsumAccExt&>(o).acc;
   }
 };
+
+// Which descriptor of the stimulus (index in Stimulus::dmas) a descriptor
+// write carries. Testbench bookkeeping for the transactions' tags, like the
+// index the RTL driver hands its monitor; the hardware does not see it.
+struct DmaDescIndexExt : tlm::tlm_extension<DmaDescIndexExt> {
+  uint32_t index = 0;
+  tlm::tlm_extension_base* clone() const override {
+    auto* e = new DmaDescIndexExt;
+    e->index = index;
+    return e;
+  }
+  void copy_from(const tlm::tlm_extension_base& o) override {
+    index = static_cast<const DmaDescIndexExt&>(o).index;
+  }
+};
+
+// The first exception of a run. A process that catches one hands it over
+// and the simulation stops; run_systemc_model() rethrows it after sc_start()
+// (an exception escaping a SystemC process would reach the caller as an
+// sc_report, losing its type: predict()'s std::invalid_argument must stay
+// one).
+class RunErrors {
+ public:
+  void fail(std::exception_ptr e) {
+    if (!first_) first_ = e;
+    sc_core::sc_stop();
+  }
+  std::exception_ptr first() const { return first_; }
+
+ private:
+  std::exception_ptr first_;
+};
+
+// Runs a process body, handing any exception to `errors` (SystemC's own
+// unwinding of killed processes passes through).
+template <class F>
+void guarded(RunErrors& errors, F&& body) {
+  try {
+    body();
+  } catch (const sc_core::sc_unwind_exception&) {
+    throw;
+  } catch (...) {
+    errors.fail(std::current_exception());
+  }
+}
 
 // SBUF address map: partition p, byte b -> p * sbuf_bytes + b.
 inline uint64_t sbuf_address(uint32_t sbuf_bytes, uint32_t part, uint32_t byte) {
