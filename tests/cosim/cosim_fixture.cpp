@@ -43,7 +43,11 @@ CosimResult cosim(RtlFactory factory, const Config& cfg, const Stimulus& stim,
     opt.seed = std::strtoull(x, nullptr, 0);
     fmt::print("[ x-seed   ] {}\n", opt.seed);
   }
+  // LOOM_GOLDEN=core: the golden model's pure C++ core (predict()) instead of
+  // its SystemC TLM layer; both give the same prediction (tests/model).
+  if (const char* g = std::getenv("LOOM_GOLDEN"); g && std::string(g) == "core") opt.use_systemc = false;
   std::string env = repro_env;
+  if (!opt.use_systemc) env += (env.empty() ? "" : " ") + std::string("LOOM_GOLDEN=core");
   if (opt.rand_reset) env += (env.empty() ? "" : " ") + fmt::format("LOOM_X_SEED={}", opt.seed);
   opt.repro = fmt::format("{}make test-one TEST='{}'", env.empty() ? "" : env + " ", full_test_name());
   CosimResult r = run_cosim(factory, cfg, stim, opt);

@@ -4,9 +4,13 @@
 // model in payload and cycle, the SBUF, PSUM and the DRAM window compared at
 // the end. Where the result is known independently (the bytes a descriptor
 // moves, a product), it is checked against plain C++ as well.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <random>
+
+#include "dma_workloads.h"
+#include "loom/dma_engine_model.h"
 
 #include "cosim_fixture.h"
 #include "workloads.h"
@@ -67,10 +71,13 @@ void run_and_check_bytes(const Config& cfg, RtlFactory rtl, const StimBuilder& s
   ASSERT_EQ(r.prediction.final_dram.size(), dram.size());
   for (size_t i = 0; i < dram.size(); ++i)
     ASSERT_EQ(r.prediction.final_dram[i], dram[i]) << "DRAM byte " << std::hex << stim.dram.window_base + i;
-  for (uint32_t p = 0; p < cfg.partitions; ++p)
-    for (uint32_t a = 0; a < cfg.sbuf_bytes; ++a)
-      if (r.prediction.final_state.sbuf_written[p][a])
+  for (uint32_t p = 0; p < cfg.partitions; ++p) {
+    for (uint32_t a = 0; a < cfg.sbuf_bytes; ++a) {
+      if (r.prediction.final_state.sbuf_written[p][a]) {
         ASSERT_EQ(r.prediction.final_state.sbuf[p][a], sbuf[p][a]) << "SBUF " << p << " " << a;
+      }
+    }
+  }
   for (size_t j = 0; j < stim.dmas.size(); ++j) EXPECT_EQ(r.prediction.dma_code[j], 0u) << "descriptor " << j;
 }
 
@@ -200,6 +207,32 @@ TEST_P(Dma, RejectedDescriptorsMakeNoTraffic) {
   EXPECT_EQ(r.compared_by_channel[int(Channel::kDramRead)], 0u);
   EXPECT_EQ(r.compared_by_channel[int(Channel::kSbufWrite)], 0u);
 }
+
+// Random descriptor mixes on both queues with random DRAM latency,
+// backpressure, error ranges, rejected descriptors and matmuls beside them.
+class RandomDma : public ::testing::TestWithParam<std::tuple<const char*, int>> {};
+
+TEST_P(RandomDma, MatchesModel) {
+  const Config& cfg = config_by_name(std::get<0>(GetParam()));
+  const uint64_t seed = test_seed(1000 + uint64_t(std::get<1>(GetParam())));
+  const Stimulus stim = random_dma_stimulus(cfg, seed);
+  const CosimResult r =
+      cosim(rtl_factory(cfg.name), cfg, stim, fmt::format("LOOM_SEED={}", seed));
+  expect_pass(r);
+  size_t ran = 0;
+  for (uint64_t e : r.prediction.dma_complete) ran += e != UINT64_MAX;
+  fmt::print("[ dma      ] {} of {} descriptors ran, {} bytes moved, {} DRAM write slices\n", ran,
+             stim.dmas.size(), r.prediction.dma_bytes,
+             r.compared_by_channel[int(Channel::kDramWrite)]);
+  EXPECT_GT(ran, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, RandomDma,
+                         ::testing::Combine(::testing::Values("tiny", "small", "medium"),
+                                            ::testing::Range(0, 8)),
+                         [](const auto& info) {
+                           return fmt::format("{}_{}", std::get<0>(info.param), std::get<1>(info.param));
+                         });
 
 INSTANTIATE_TEST_SUITE_P(Configs, Dma, ::testing::Values("tiny", "small", "medium"),
                          [](const auto& info) { return std::string(info.param); });
