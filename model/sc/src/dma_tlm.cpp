@@ -111,7 +111,7 @@ void DmaTlm::desc_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& de
   const int q = int(a / 32);
   if (offer_[q].valid)
     throw std::logic_error(fmt::format("DmaTlm: queue {} offered two descriptors at once", q));
-  wait(delay);
+  if (delay > sc_core::SC_ZERO_TIME) wait(delay);
   delay = sc_core::SC_ZERO_TIME;
   std::array<uint64_t, 4> words{};
   for (int w = 0; w < 4; ++w)
