@@ -6,9 +6,11 @@ TEST    ?=
 # Arguments passed to loom-sim by `make sim` (see build/loom-sim --help).
 SIM_ARGS ?=
 WAVES   ?= 0
+# Arguments passed to loom-bench by `make bench` (see build/loom-bench --help).
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build sim test test-one lint synth waves clean
+.PHONY: help deps configure build sim test test-one bench lint synth waves clean
 
 help:
 	@echo "Loom - NeuronCore-style accelerator core, RTL co-simulated against a SystemC golden model"
@@ -18,6 +20,7 @@ help:
 	@echo "  make test           build and run every test (unit, model, co-simulation, negative)"
 	@echo "  make test-one TEST=<Suite.Test>   run one test, e.g. TEST=Configs/Directed.Identity/small"
 	@echo "  make waves TEST=<Suite.Test>      run one test with tracing and open GTKWave"
+	@echo "  make bench          benchmarks: DMA bandwidth at 100-cycle DRAM latency (table + JSON)"
 	@echo "  make lint           verilator --lint-only -Wall on the RTL (P = 4, 8, 16)"
 	@echo "  make synth          Yosys synthesis at P = 8: no latches, cell count per block"
 	@echo "  make deps           install missing Debian packages (scripts/install-deps.sh)"
@@ -44,6 +47,10 @@ test: build
 test-one: build
 	@test -n "$(TEST)" || { echo "usage: make test-one TEST=<Suite.Test>"; exit 2; }
 	cd $(BUILD) && ctest --timeout $(CTEST_TIMEOUT) --output-on-failure -R '^$(TEST)$$'
+
+bench: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target loom-bench
+	$(BUILD)/loom-bench --json $(BUILD)/bench/dma_bandwidth.json --out-dir $(BUILD)/bench $(BENCH_ARGS)
 
 waves: build
 	@bash scripts/waves.sh "$(BUILD)" "$(TEST)"

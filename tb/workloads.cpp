@@ -61,6 +61,15 @@ StimBuilder& StimBuilder::dram(uint64_t addr, const std::vector<uint8_t>& bytes)
   return *this;
 }
 
+StimBuilder& StimBuilder::dram_window(uint64_t base, uint64_t limit) {
+  if (base >= limit || dram_.init.size() > limit - base)
+    throw std::invalid_argument(fmt::format("dram_window [{:#x}, {:#x}): empty or smaller than the {} "
+                                            "initial bytes", base, limit, dram_.init.size()));
+  dram_.window_base = base;
+  dram_.window_limit = limit;
+  return *this;
+}
+
 StimBuilder& StimBuilder::dram_setup(const AxiMemConfig& mem) {
   dram_.mem = mem;
   return *this;

@@ -30,6 +30,8 @@ class StimBuilder {
 
   // DMA. DRAM bytes at `addr` (inside the window) before the run.
   StimBuilder& dram(uint64_t addr, const std::vector<uint8_t>& bytes);
+  // The DMA's DRAM window [base, limit) (default [0x10000, 0x20000)).
+  StimBuilder& dram_window(uint64_t base, uint64_t limit);
   // The DRAM's AxiMem configuration (data_bytes is set from the configuration).
   StimBuilder& dram_setup(const AxiMemConfig& mem);
   // A descriptor on `queue` (returns its index with dmas()).
