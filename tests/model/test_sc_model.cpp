@@ -163,8 +163,8 @@ DmaDesc load(uint64_t dram, uint32_t part, uint32_t sbuf_addr, uint32_t rows, ui
              uint32_t stride = 0) {
   return dma_desc(0, dram, part, sbuf_addr, rows, row_bytes, stride);
 }
-DmaDesc store(uint64_t dram, uint32_t part, uint32_t sbuf_addr, uint32_t rows,
-              uint32_t row_bytes, uint32_t stride = 0) {
+DmaDesc store(uint64_t dram, uint32_t part, uint32_t sbuf_addr, uint32_t rows, uint32_t row_bytes,
+              uint32_t stride = 0) {
   return dma_desc(1, dram, part, sbuf_addr, rows, row_bytes, stride);
 }
 
@@ -371,7 +371,8 @@ TEST(ScModelDma, BothQueuesRandomBackpressure) {
     d.plane_stride = d.row_stride * r + uint32_t(uni(0, 64));
     d.sbuf_addr = st_dir ? uint32_t(uni(0, span - planes * len))
                          : uint32_t(uni(span, c.sbuf_bytes - planes * len));
-    const uint64_t extent = uint64_t(planes - 1) * d.plane_stride + uint64_t(r - 1) * d.row_stride + len;
+    const uint64_t extent =
+        uint64_t(planes - 1) * d.plane_stride + uint64_t(r - 1) * d.row_stride + len;
     d.dram_addr = kBase + uni(0, 0x10000 - extent);
     const int32_t after = uni(0, 3) == 0 ? int32_t(uni(0, ncmd / 2 - 1)) : -1;
     add_dma(st, d, uint32_t(uni(0, 1)), uint32_t(uni(0, 30)), after);
@@ -405,14 +406,14 @@ TEST(ScModelDma, LoadErrorAndRejectedDescriptor) {
   st.dram.mem.read_latency = 17;
   st.dram.mem.errors.push_back({kBase + 0x2040, kBase + 0x2048, uint8_t(kAxiSlvErr), true, false});
   test::preload_rows(st, c, 0, test::filled(8, 16, 3));
-  add_dma(st, load(kBase + 0x1000, 0, 0x100, 8, 48), 0);            // 0: fine
-  add_dma(st, load(kBase + 0x2000, 0, 0x200, 4, 100, 0x20), 0);     // 1: row 2 reads the error
-  add_dma(st, load(kBase + 0x3000, 0, 0x300, 2, 8), 0);             // 2: queued, never runs
-  add_dma(st, store(kBase + 0x4000, 0, 0, 8, 16), 1);               // 3: fine
-  add_dma(st, store(kBase - 8, 0, 0, 1, 16), 1, 5);                 // 4: below the window
-  add_dma(st, store(kBase + 0x5000, 0, 0, 1, 16), 1, 300);          // 5: offered after the halt
+  add_dma(st, load(kBase + 0x1000, 0, 0x100, 8, 48), 0);         // 0: fine
+  add_dma(st, load(kBase + 0x2000, 0, 0x200, 4, 100, 0x20), 0);  // 1: row 2 reads the error
+  add_dma(st, load(kBase + 0x3000, 0, 0x300, 2, 8), 0);          // 2: queued, never runs
+  add_dma(st, store(kBase + 0x4000, 0, 0, 8, 16), 1);            // 3: fine
+  add_dma(st, store(kBase - 8, 0, 0, 1, 16), 1, 5);              // 4: below the window
+  add_dma(st, store(kBase + 0x5000, 0, 0, 1, 16), 1, 300);       // 5: offered after the halt
   add_cmd(st, PeCmd::ldw(0, 8, 8));
-  add_cmd_after(st, PeCmd::mm(0x100, 16, 0, 0, false), 0);          // after the good load
+  add_cmd_after(st, PeCmd::mm(0x100, 16, 0, 0, false), 0);  // after the good load
   ASSERT_EQ(validate(c, st), "");
   const Prediction pred = expect_same_dma(c, st);
   EXPECT_EQ(pred.dma_code[0], uint32_t(DmaCode::kOk));
@@ -440,8 +441,8 @@ TEST(ScModelDma, RaceIsReportedByBoth) {
   st.dram.mem.read_latency = 5;
   test::preload_rows(st, c, 0, test::filled(8, 64, 1));
   add_cmd(st, PeCmd::ldw(0, 8, 8));
-  add_cmd(st, PeCmd::mm(0, 64, 0, 0, false));     // reads [0, 64) of every partition for ~90 cycles
-  add_dma(st, load(kBase, 0, 32, 8, 8), 0, 20);   // writes into it meanwhile
+  add_cmd(st, PeCmd::mm(0, 64, 0, 0, false));    // reads [0, 64) of every partition for ~90 cycles
+  add_dma(st, load(kBase, 0, 32, 8, 8), 0, 20);  // writes into it meanwhile
   expect_same_error(c, st, "race: a DMA load writes SBUF");
 }
 

@@ -128,7 +128,8 @@ void DmaRunChecks::check_store_source(size_t j) const {
   for (uint32_t r = 0; r < d.rows; ++r)
     for (uint64_t b = 0; b < uint64_t(d.planes) * d.row_bytes; ++b) {
       const uint64_t a = d.sbuf_addr + b;
-      if (d.sbuf_part + r >= cfg_.partitions || a >= cfg_.sbuf_bytes) return;  // rejected by the check
+      if (d.sbuf_part + r >= cfg_.partitions || a >= cfg_.sbuf_bytes)
+        return;  // rejected by the check
       if (!sbuf_.written(d.sbuf_part + r, uint32_t(a)))
         throw std::invalid_argument(fmt::format("{} stores SBUF[{}][{:#x}], which nothing wrote",
                                                 dma_desc_name(stim_, j), d.sbuf_part + r, a));

@@ -136,7 +136,7 @@ void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& c
 
   std::array<std::vector<size_t>, 2> queue;  // descriptor indices of each queue, in order
   for (size_t j = 0; j < ndesc; ++j) queue[stim.dmas[j].queue].push_back(j);
-  std::array<size_t, 2> next_desc{};         // position in queue[q] of the next offer
+  std::array<size_t, 2> next_desc{};  // position in queue[q] of the next offer
   std::array<uint64_t, 2> desc_base{start, start};
   size_t next_cmd = 0;
   uint64_t cmd_base = start;

@@ -13,8 +13,8 @@ namespace {
 constexpr uint64_t kStallCycles = 1u << 24;
 }  // namespace
 
-DmaTlm::DmaTlm(sc_core::sc_module_name name, const Config& cfg, const Stimulus& stim,
-               TxnLog& log, DmaRunChecks* checks, RunErrors& errors)
+DmaTlm::DmaTlm(sc_core::sc_module_name name, const Config& cfg, const Stimulus& stim, TxnLog& log,
+               DmaRunChecks* checks, RunErrors& errors)
     : sc_module(name),
       desc_socket("desc_socket"),
       sbuf_socket("sbuf_socket"),
@@ -51,8 +51,8 @@ void DmaTlm::run() {
     for (;;) {
       const uint64_t c = run_->cycle();
       if (c != to_cycle(sc_core::sc_time_stamp()))
-        throw std::logic_error(fmt::format("DmaTlm: cycle {} stepped at {}", c,
-                                           sc_core::sc_time_stamp().to_string()));
+        throw std::logic_error(
+            fmt::format("DmaTlm: cycle {} stepped at {}", c, sc_core::sc_time_stamp().to_string()));
       txns_.clear();
       // The engine's SBUF accesses of this cycle happen inside step(), as
       // b_transport calls through read_word() / write_word().

@@ -151,7 +151,8 @@ void StimulusDriverTlm::play_queue(int q) {
       wait(delay_until(base + td.gap));
       const std::array<uint64_t, 4> words = td.desc.pack();
       for (int w = 0; w < 4; ++w)
-        for (int b = 0; b < 8; ++b) raw[8 * w + b] = static_cast<unsigned char>(words[w] >> (8 * b));
+        for (int b = 0; b < 8; ++b)
+          raw[8 * w + b] = static_cast<unsigned char>(words[w] >> (8 * b));
       ext->index = uint32_t(j);
       sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
       gp.set_command(tlm::TLM_WRITE_COMMAND);

@@ -84,15 +84,15 @@ class DmaTlm : public sc_core::sc_module, private DmaSbufPort {
   TxnLog& log_;
   DmaRunChecks* checks_;
   RunErrors& errors_;
-  std::unique_ptr<DmaRun> run_;           // null without descriptors
-  std::array<size_t, 2> expected_{};      // descriptors of each queue in the stimulus
-  std::array<size_t, 2> accepted_{};      // ... accepted so far
-  std::array<DmaOffer, 2> offer_;         // desc_valid / desc of each queue
+  std::unique_ptr<DmaRun> run_;       // null without descriptors
+  std::array<size_t, 2> expected_{};  // descriptors of each queue in the stimulus
+  std::array<size_t, 2> accepted_{};  // ... accepted so far
+  std::array<DmaOffer, 2> offer_;     // desc_valid / desc of each queue
   std::array<sc_core::sc_event, 2> accepted_ev_;
   sc_core::sc_event edge_ev_;
   bool stopped_ = false;
-  uint64_t last_offer_ = 0;               // cycle of the latest offer
-  std::vector<Txn> txns_;                 // one cycle's transactions
+  uint64_t last_offer_ = 0;  // cycle of the latest offer
+  std::vector<Txn> txns_;    // one cycle's transactions
   tlm::tlm_generic_payload gp_;
   std::vector<uint8_t> word_;
   std::vector<unsigned char> be_;

@@ -33,8 +33,8 @@ class StimulusDriverTlm : public sc_core::sc_module {
   // can never complete (checks: the run's checks, null without descriptors).
   SC_HAS_PROCESS(StimulusDriverTlm);
   StimulusDriverTlm(sc_core::sc_module_name name, const Config& cfg, const Stimulus& stim,
-                    const TensorEngineTlm& engine, const DmaTlm& dma,
-                    const DmaRunChecks* checks, RunErrors& errors);
+                    const TensorEngineTlm& engine, const DmaTlm& dma, const DmaRunChecks* checks,
+                    RunErrors& errors);
 
   // Every command accepted.
   bool done() const { return done_; }
@@ -42,7 +42,7 @@ class StimulusDriverTlm : public sc_core::sc_module {
   bool queue_done(int q) const { return queue_next_[q] < 0; }
 
  private:
-  void play();  // SC_THREAD: preload and commands
+  void play();                           // SC_THREAD: preload and commands
   void play_queue0() { play_queue(0); }  // SC_THREADs: one per DMA queue
   void play_queue1() { play_queue(1); }
   void play_commands();

@@ -60,7 +60,7 @@ class TensorEngineTlm : public sc_core::sc_module {
   };
 
   void cmd_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  void run();  // SC_THREAD: issue_loop() with its exceptions handed to the run
+  void run();         // SC_THREAD: issue_loop() with its exceptions handed to the run
   void issue_loop();  // issues and executes queued commands in order
   std::vector<std::vector<uint8_t>> read_rows(
       tlm_utils::simple_initiator_socket<TensorEngineTlm>& port, uint32_t addr, uint32_t rows,
