@@ -24,10 +24,26 @@ using test::preload_rows;
   GTEST_SKIP() << "the SystemC model already ran in this process; run one test per " \
                   "process (ctest, or --gtest_filter)"
 
+// What test::same_prediction leaves out: retire cycles and everything the
+// DMA adds (empty without descriptors).
+::testing::AssertionResult same_dma(const Prediction& a, const Prediction& b) {
+  if (a.retire_cycle != b.retire_cycle)
+    return ::testing::AssertionFailure() << "retire cycles differ";
+  if (a.dma_accept != b.dma_accept) return ::testing::AssertionFailure() << "dma_accept differs";
+  if (a.dma_complete != b.dma_complete)
+    return ::testing::AssertionFailure() << "dma_complete differs";
+  if (a.dma_code != b.dma_code) return ::testing::AssertionFailure() << "dma_code differs";
+  if (a.dma_bytes != b.dma_bytes)
+    return ::testing::AssertionFailure() << "dma_bytes " << a.dma_bytes << " vs " << b.dma_bytes;
+  if (a.final_dram != b.final_dram) return ::testing::AssertionFailure() << "final DRAM differs";
+  return ::testing::AssertionSuccess();
+}
+
 void expect_same(const Config& c, const Stimulus& st) {
   const Prediction expected = predict(c, st);
   const Prediction actual = run_systemc_model(c, st);
   EXPECT_TRUE(test::same_prediction(expected, actual));
+  EXPECT_TRUE(same_dma(expected, actual));
   std::cout << c.name << ": " << st.preload.size() << " preload writes, " << st.cmds.size()
             << " commands, " << expected.txns.size() << " transactions, end cycle "
             << expected.end_cycle << ", utilization " << utilization(c, expected) << "\n";
@@ -189,20 +205,6 @@ void random_dram(Stimulus& st, const Config& c, uint64_t seed) {
 }
 
 uint8_t dram_byte(const Stimulus& st, uint64_t addr) { return st.dram.init[addr - kBase]; }
-
-// Everything the DMA adds to a Prediction, on top of test::same_prediction.
-::testing::AssertionResult same_dma(const Prediction& a, const Prediction& b) {
-  if (a.retire_cycle != b.retire_cycle)
-    return ::testing::AssertionFailure() << "retire cycles differ";
-  if (a.dma_accept != b.dma_accept) return ::testing::AssertionFailure() << "dma_accept differs";
-  if (a.dma_complete != b.dma_complete)
-    return ::testing::AssertionFailure() << "dma_complete differs";
-  if (a.dma_code != b.dma_code) return ::testing::AssertionFailure() << "dma_code differs";
-  if (a.dma_bytes != b.dma_bytes)
-    return ::testing::AssertionFailure() << "dma_bytes " << a.dma_bytes << " vs " << b.dma_bytes;
-  if (a.final_dram != b.final_dram) return ::testing::AssertionFailure() << "final DRAM differs";
-  return ::testing::AssertionSuccess();
-}
 
 // SC == predict() for a stimulus with descriptors; returns the prediction.
 Prediction expect_same_dma(const Config& c, const Stimulus& st) {
