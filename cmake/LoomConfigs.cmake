@@ -2,13 +2,15 @@
 # Everything else (Verilator -G parameters, the C++ header loom/configs.h used
 # by the model and the testbench) is generated from these lists.
 
-# AxiBytes: the DMA's AXI4 data width in bytes (AxiDataW / 8). tiny and
-# medium run 256- and 512-bit buses so that co-simulation covers wide buses.
+# AxiBytes: the DMA's AXI4 data width in bytes (AxiDataW / 8). The DMA moves
+# one SBUF word per cycle, so a bus wider than the SBUF word is limited by the
+# SBUF port: small and medium match the two (64 and 512 bits), tiny keeps a
+# 256-bit bus on 8-byte words so that co-simulation covers DB > WB too.
 #          name    P   SbufBytes SbufWordBytes PsumBanks PsumEntries CmdDepth AxiBytes
 set(LOOM_CONFIG_tiny   4    1024   8 2  16 4 32)
 set(LOOM_CONFIG_small  8    4096   8 4  64 4  8)
-set(LOOM_CONFIG_medium 16   8192   8 4 128 4 64)
-set(LOOM_CONFIG_trn    128 196608  8 8 512 4 64)
+set(LOOM_CONFIG_medium 16   8192  64 4 128 4 64)
+set(LOOM_CONFIG_trn    128 196608 64 8 512 4 64)
 set(LOOM_CONFIG_NAMES tiny small medium trn)
 # Configurations the RTL is built and co-simulated at in `make test`.
 set(LOOM_RTL_CONFIGS tiny small medium)

@@ -106,7 +106,7 @@ void run_rtl(RtlFactory factory, const Stimulus& stim, const Prediction& pred,
     AxiMem mem(dram_config(cfg, stim));
     mem.write(stim.dram.window_base, stim.dram.init);
     Driver driver(stim);
-    Monitor monitor(cfg.axi_data_bytes);
+    Monitor monitor(cfg.axi_data_bytes, cfg.sbuf_word_bytes);
     Scoreboard sb(pred.txns);
     std::vector<Txn> actual;
     const uint64_t last = pred.end_cycle + kDrainCycles;

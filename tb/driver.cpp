@@ -7,12 +7,6 @@ namespace {
 constexpr uint64_t kUnknown = UINT64_MAX;
 }  // namespace
 
-uint64_t pack_word(const std::vector<uint8_t>& bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < bytes.size() && i < 8; ++i) v |= uint64_t(bytes[i]) << (8 * i);
-  return v;
-}
-
 Driver::Driver(const Stimulus& stim)
     : stim_(stim),
       cmd_base_(stim.preload.size()),
@@ -54,7 +48,7 @@ RtlInputs Driver::inputs(uint64_t cycle) const {
     in.sbuf_wr_valid = true;
     in.sbuf_wr_part = w.part;
     in.sbuf_wr_addr = w.addr;
-    in.sbuf_wr_data = pack_word(w.data);
+    std::copy(w.data.begin(), w.data.end(), in.sbuf_wr_data.begin());
     in.sbuf_wr_strb = w.strb;
   }
   if (next_cmd_ < stim_.cmds.size()) {

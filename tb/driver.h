@@ -46,7 +46,4 @@ class Driver {
   std::vector<std::vector<size_t>> by_tag_;  // command indices per 16-bit tag, accepted, not retired
 };
 
-// Little-endian packing of an SBUF word, as on the write port.
-uint64_t pack_word(const std::vector<uint8_t>& bytes);
-
 }  // namespace loom

@@ -22,11 +22,8 @@ void Monitor::observe(uint64_t cycle, const RtlInputs& in, const RtlOutputs& o,
   if (o.ldw_retire_valid) event(Channel::kLdwRetire).tag = o.ldw_retire_tag;
   if (o.mm_retire_valid) event(Channel::kMmRetire).tag = o.mm_retire_tag;
   if (o.sbuf_wr_valid) {
-    Txn& t = event(Channel::kSbufWrite);
-    t.part = o.sbuf_wr_part;
-    t.addr = o.sbuf_wr_addr;
-    t.data = o.sbuf_wr_data;
-    t.strb = o.sbuf_wr_strb;
+    append_sbuf_write(out, cycle, o.sbuf_wr_part, o.sbuf_wr_addr, o.sbuf_wr_data.data(), word_bytes_,
+                      o.sbuf_wr_strb);
   }
   for (uint32_t m = 0; m < o.psum.size(); ++m) {
     const PsumObs& p = o.psum[m];

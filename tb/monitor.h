@@ -15,8 +15,8 @@ namespace loom {
 
 class Monitor {
  public:
-  // bus_bytes: the AXI data width in bytes (for W beat addresses).
-  explicit Monitor(uint32_t bus_bytes) : dma_(bus_bytes) {}
+  // The AXI data width and the SBUF word in bytes.
+  Monitor(uint32_t bus_bytes, uint32_t word_bytes) : word_bytes_(word_bytes), dma_(bus_bytes) {}
   // Appends this cycle's transactions to `out`. desc_index[q]: the stimulus
   // index of the descriptor queue q offers this cycle (the driver knows).
   void observe(uint64_t cycle, const RtlInputs& in, const RtlOutputs& o,
@@ -25,6 +25,7 @@ class Monitor {
 
  private:
   uint64_t accepted_ = 0;
+  uint32_t word_bytes_;
   DmaTxnBuilder dma_;
 };
 

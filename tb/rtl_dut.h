@@ -21,7 +21,7 @@ struct RtlInputs {
   bool sbuf_wr_valid = false;
   uint32_t sbuf_wr_part = 0;
   uint32_t sbuf_wr_addr = 0;
-  uint64_t sbuf_wr_data = 0;  // byte i at bits 8i+7..8i
+  std::array<uint8_t, 64> sbuf_wr_data{};  // SbufWordBytes bytes, byte i = lane i
   uint64_t sbuf_wr_strb = 0;
   bool dbg_req = false;
   bool dbg_psum = false;
@@ -60,7 +60,7 @@ struct RtlOutputs {
   bool sbuf_wr_valid = false;
   uint32_t sbuf_wr_part = 0;
   uint32_t sbuf_wr_addr = 0;
-  uint64_t sbuf_wr_data = 0;
+  std::array<uint8_t, 64> sbuf_wr_data{};
   uint64_t sbuf_wr_strb = 0;
   std::vector<PsumObs> psum;  // one per partition
   // DMA

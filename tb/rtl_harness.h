@@ -65,7 +65,7 @@ class RtlHarness final : public RtlDut {
     top_->sbuf_wr_valid_i = in.sbuf_wr_valid;
     top_->sbuf_wr_part_i = in.sbuf_wr_part;
     top_->sbuf_wr_addr_i = in.sbuf_wr_addr;
-    top_->sbuf_wr_data_i = in.sbuf_wr_data;
+    SetBytes(top_->sbuf_wr_data_i, in.sbuf_wr_data.data(), int(cfg_.sbuf_word_bytes));
     top_->sbuf_wr_strb_i = in.sbuf_wr_strb;
     top_->dbg_req_i = in.dbg_req;
     top_->dbg_psum_i = in.dbg_psum;
@@ -155,7 +155,7 @@ class RtlHarness final : public RtlDut {
     out_.sbuf_wr_valid = top_->obs_sbuf_wr_valid_o;
     out_.sbuf_wr_part = top_->obs_sbuf_wr_part_o;
     out_.sbuf_wr_addr = top_->obs_sbuf_wr_addr_o;
-    out_.sbuf_wr_data = top_->obs_sbuf_wr_data_o;
+    GetBytes(top_->obs_sbuf_wr_data_o, out_.sbuf_wr_data.data(), int(cfg_.sbuf_word_bytes));
     out_.sbuf_wr_strb = top_->obs_sbuf_wr_strb_o;
     // obs_psum_o: 64 bits per partition, i.e. 32-bit words 2m (value) and
     // 2m + 1 (entry [8:0], bank [11:9], acc [12], valid [13]).

@@ -187,7 +187,7 @@ TEST(Functional, Int32Wraparound) {
     w.part = k;
     w.addr = 0;
     w.data.assign(t.sbuf_word_bytes, 0x80);
-    w.strb = (uint64_t(1) << t.sbuf_word_bytes) - 1;
+    w.strb = t.sbuf_word_bytes >= 64 ? ~uint64_t(0) : (uint64_t(1) << t.sbuf_word_bytes) - 1;
     core.sbuf_write(w);
   }
   core.ldw(PeCmd::ldw(0, p, 1));

@@ -304,11 +304,12 @@ TEST(Timing, PredictionInvariantsOnRandomStimuli) {
       const Stimulus st = random_stimulus(c, seed + i);
       const Prediction p = predict(c, st);
       ASSERT_TRUE(std::is_sorted(p.txns.begin(), p.txns.end()));
-      // At most one transaction per (cycle, channel, partition): the order is total.
-      std::set<std::tuple<uint64_t, Channel, uint32_t>> keys;
+      // At most one transaction per (cycle, channel, partition, address): the
+      // order is total (an SBUF word wider than 8 bytes is several slices).
+      std::set<std::tuple<uint64_t, Channel, uint32_t, uint32_t>> keys;
       uint64_t last_mm_retire = 0;
       for (const Txn& t : p.txns) {
-        ASSERT_TRUE(keys.insert({t.cycle, t.channel, t.part}).second) << t.to_string();
+        ASSERT_TRUE(keys.insert({t.cycle, t.channel, t.part, t.addr}).second) << t.to_string();
         EXPECT_LE(t.cycle, p.end_cycle);
         if (t.channel == Channel::kMmRetire) {
           EXPECT_GT(t.cycle, last_mm_retire);
@@ -317,7 +318,8 @@ TEST(Timing, PredictionInvariantsOnRandomStimuli) {
       }
       EXPECT_EQ(p.issue_cycle.size(), st.cmds.size());
       EXPECT_EQ(test::of_channel(p, Channel::kCmdAccept).size(), st.cmds.size());
-      EXPECT_EQ(test::of_channel(p, Channel::kSbufWrite).size(), st.preload.size());
+      EXPECT_EQ(test::of_channel(p, Channel::kSbufWrite).size(),
+                st.preload.size() * ((c.sbuf_word_bytes + 7) / 8));
       EXPECT_EQ(schedule(c, st).end_cycle, p.end_cycle);
     }
   }

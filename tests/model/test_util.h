@@ -24,7 +24,7 @@ inline Config cfg(const char* name) { return config_by_name(name); }
 inline void preload_rows(Stimulus& st, const Config& c, uint32_t addr,
                          const std::vector<std::vector<int8_t>>& rows) {
   const uint32_t wb = c.sbuf_word_bytes;
-  const uint64_t full = (uint64_t(1) << wb) - 1;
+  const uint64_t full = wb >= 64 ? ~uint64_t(0) : (uint64_t(1) << wb) - 1;
   for (uint32_t k = 0; k < rows.size(); ++k) {
     for (uint32_t j = 0; j < rows[k].size(); j += wb) {
       SbufWrite w;

@@ -131,8 +131,11 @@ TEST(Validate, Config) {
   c.partitions = 6;
   EXPECT_REJECTS(validate_config(c), "P=6");
   c = test::cfg("small");
-  c.sbuf_word_bytes = 16;
-  EXPECT_REJECTS(validate_config(c), "does not fit Txn::data");
+  c.sbuf_word_bytes = 128;
+  EXPECT_REJECTS(validate_config(c), "SbufWordBytes=128");
+  c = test::cfg("small");
+  c.axi_data_bytes = 2;
+  EXPECT_REJECTS(validate_config(c), "AxiBytes=2");
   c = test::cfg("small");
   c.cmd_depth = 1;
   EXPECT_REJECTS(validate_config(c), "CmdDepth=1");

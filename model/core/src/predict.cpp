@@ -42,12 +42,7 @@ void play_preload(const Stimulus& stim, FunctionalCore& core, std::vector<Txn>& 
   for (size_t j = 0; j < stim.preload.size(); ++j) {
     const SbufWrite& w = stim.preload[j];
     core.sbuf_write(w);
-    Txn t = make_txn(j, Channel::kSbufWrite);
-    t.part = w.part;
-    t.addr = w.addr;
-    t.data = pack_bytes_le(w.data);
-    t.strb = w.strb;
-    txns.push_back(t);
+    append_sbuf_write(txns, j, w.part, w.addr, w.data.data(), uint32_t(w.data.size()), w.strb);
   }
 }
 
@@ -187,12 +182,8 @@ void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& c
     dma_txns.clear();
     const DmaCycleOut& o = dma.step(offers, sbuf, dma_txns);
     if (o.sbuf_wr_valid) {
-      Txn t = make_txn(c, Channel::kSbufWrite);
-      t.part = o.sbuf_wr_part;
-      t.addr = o.sbuf_wr_addr;
-      t.data = pack_bytes_le(o.sbuf_wr_data.data(), cfg.sbuf_word_bytes);
-      t.strb = o.sbuf_wr_strb;
-      dma_txns.push_back(t);
+      append_sbuf_write(dma_txns, c, o.sbuf_wr_part, o.sbuf_wr_addr, o.sbuf_wr_data.data(),
+                        cfg.sbuf_word_bytes, o.sbuf_wr_strb);
     }
     for (int q = 0; q < 2; ++q) {
       if (dma.accepted(q) >= 0) {

@@ -93,6 +93,8 @@ std::string check_dma(const Config& c, const Stimulus& stim) {
 
 }  // namespace
 
+std::string check_pe_cmd(const Config& c, const PeCmd& cmd) { return check_cmd_fields(c, cmd); }
+
 std::string validate_config(const Config& c) {
   const std::string name = c.name ? c.name : "?";
   auto bad = [&](const std::string& what) { return "config " + name + ": " + what; };
@@ -100,9 +102,6 @@ std::string validate_config(const Config& c) {
     return bad(fmt::format("P={} not a power of two in 4..128", c.partitions));
   if (c.sbuf_word_bytes < 4 || c.sbuf_word_bytes > 64 || !pow2(c.sbuf_word_bytes))
     return bad(fmt::format("SbufWordBytes={} not a power of two in 4..64", c.sbuf_word_bytes));
-  if (c.sbuf_word_bytes > 8)
-    return bad(
-        fmt::format("SbufWordBytes={} > 8 does not fit Txn::data (64 bits)", c.sbuf_word_bytes));
   if (c.sbuf_bytes < 1024 || c.sbuf_bytes > 196608 || c.sbuf_bytes % c.sbuf_word_bytes != 0)
     return bad(fmt::format("SbufBytes={} not a multiple of {} in 1024..196608", c.sbuf_bytes,
                            c.sbuf_word_bytes));

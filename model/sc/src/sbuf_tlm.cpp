@@ -40,14 +40,7 @@ void SbufTlm::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay)
       if (!be || be[i % be_len] == TLM_BYTE_ENABLED) strb |= uint64_t(1) << i;
     }
     state_.write(part, byte, gp.get_data_ptr(), n, strb);
-    Txn t;
-    t.cycle = txn_cycle(delay);
-    t.channel = Channel::kSbufWrite;
-    t.part = part;
-    t.addr = byte;
-    t.data = pack_bytes_le(gp.get_data_ptr(), n);
-    t.strb = strb;
-    log_.push_back(t);
+    append_sbuf_write(log_, txn_cycle(delay), part, byte, gp.get_data_ptr(), n, strb);
   } else {
     gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;

@@ -18,8 +18,13 @@ namespace loom {
 // first problem, naming the preload write or command index.
 std::string validate(const Config& cfg, const Stimulus& stim);
 
+// Empty string if one tensor-engine command's fields are legal for `cfg`
+// (docs/tensor_top.md ranges: K, M, F, PSUM bank and offset, SBUF bounds),
+// otherwise a one-line description. validate() applies it to every command.
+std::string check_pe_cmd(const Config& cfg, const PeCmd& cmd);
+
 // Empty string if the configuration itself is supported (parameter ranges of
-// docs/tensor_top.md; SbufWordBytes <= 8 because Txn::data is 64 bits).
+// docs/tensor_top.md and the AXI width of docs/dma.md).
 std::string validate_config(const Config& cfg);
 
 // The complete expected transaction stream of a run, the final SBUF/PSUM

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <tuple>
+#include <vector>
 
 namespace loom {
 
@@ -13,7 +14,8 @@ enum class Channel : uint8_t {
   kIssue,      // tag, data = PeOp
   kLdwRetire,  // tag
   kMmRetire,   // tag
-  kSbufWrite,  // part, addr (byte), data (bytes, little-endian), strb
+  kSbufWrite,  // part, addr (byte), data (bytes, little-endian), strb; words wider
+               // than 8 bytes as 8-byte slices (append_sbuf_write)
   kPsumWrite,  // part, bank, addr (entry), data (int32 value as uint32), strb = accumulate
   // DMA (docs/dma.md). SBUF writes of loads use kSbufWrite, like the preload.
   kDmaAccept,    // part = queue, tag = descriptor index in the stimulus
@@ -53,5 +55,12 @@ struct Txn {
 
   std::string to_string() const;
 };
+
+// An SBUF word write of `word_bytes` bytes as kSbufWrite transactions: one
+// per 8-byte slice of the word (Txn::data is 64 bits), slice s at byte
+// address addr + 8s with the word's bytes and strobes 8s.. 8s+7; a word of 8
+// bytes or fewer is one transaction. Model and monitor both use it.
+void append_sbuf_write(std::vector<Txn>& out, uint64_t cycle, uint32_t part, uint32_t addr,
+                       const uint8_t* data, uint32_t word_bytes, uint64_t strb);
 
 }  // namespace loom
