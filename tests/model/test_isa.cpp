@@ -90,7 +90,8 @@ Instr random_instr(Rng& r, int kind) {
       in = Instr::dma(uint32_t(bits(r, 1)), random_desc(r));
       break;
     case 4:
-      in = Instr::pe(PeCmd::ldw(uint32_t(bits(r, 18)), uint32_t(bits(r, 8)), uint32_t(bits(r, 10))));
+      in =
+          Instr::pe(PeCmd::ldw(uint32_t(bits(r, 18)), uint32_t(bits(r, 8)), uint32_t(bits(r, 10))));
       break;
     case 5:
       in = Instr::pe(PeCmd::mm(uint32_t(bits(r, 18)), uint32_t(bits(r, 10)), uint32_t(bits(r, 3)),
@@ -158,10 +159,10 @@ TEST(Isa, HandComputedWords) {
   s.rows = 1;
   s.row_bytes = 1;
   s.planes = 1;
-  EXPECT_EQ(encode(Instr::dma(0, s)),
-            (InstrWords{0x1800000000000010ull, (uint64_t(1) << 48) | (uint64_t(1) << 30) |
-                                                   (uint64_t(1) << 22) | 1,
-                        0, 0}));
+  EXPECT_EQ(
+      encode(Instr::dma(0, s)),
+      (InstrWords{0x1800000000000010ull,
+                  (uint64_t(1) << 48) | (uint64_t(1) << 30) | (uint64_t(1) << 22) | 1, 0, 0}));
 
   Instr::Act a;
   a.psum_bank = 2;
@@ -232,7 +233,8 @@ TEST(Isa, EncodeRejectsFieldsThatDoNotFit) {
     return ::testing::AssertionFailure() << "decoded as " << to_string(i);
   } catch (const IsaError& e) {
     if (e.code() != code)
-      return ::testing::AssertionFailure() << "code " << core_error_name(e.code()) << ": " << e.what();
+      return ::testing::AssertionFailure()
+             << "code " << core_error_name(e.code()) << ": " << e.what();
     if (std::string(e.what()).find(part) == std::string::npos)
       return ::testing::AssertionFailure() << "message '" << e.what() << "' lacks '" << part << "'";
     return ::testing::AssertionSuccess();
@@ -296,8 +298,8 @@ TEST(Isa, DecodeRejectsReservedBits) {
 }
 
 TEST(Isa, DecodeProgramReportsTheInstructionIndex) {
-  std::vector<uint8_t> prog = encode_program({Instr::nop(), Instr::pe(PeCmd::ldw(0, 8, 8)),
-                                              Instr::sync(Engine::kPe), Instr::end()});
+  std::vector<uint8_t> prog = encode_program(
+      {Instr::nop(), Instr::pe(PeCmd::ldw(0, 8, 8)), Instr::sync(Engine::kPe), Instr::end()});
   prog[2 * kInstrBytes + 10] |= 0x40;  // bit 86 of instruction 2
   try {
     disassemble(prog);
@@ -381,6 +383,51 @@ TEST(Isa, ValidateRanges) {
   EXPECT_NE(chk.message.find("K=9"), std::string::npos) << chk.message;
 }
 
+// --- ACT arithmetic -------------------------------------------------------------
+
+TEST(Isa, RoundShiftIsRoundHalfUp) {
+  // docs/isa.md examples, s = 1.
+  EXPECT_EQ(round_shift(5, 1), 3);
+  EXPECT_EQ(round_shift(-5, 1), -2);
+  EXPECT_EQ(round_shift(-7, 1), -3);
+  EXPECT_EQ(round_shift(3, 1), 2);
+  EXPECT_EQ(round_shift(-3, 1), -1);
+  EXPECT_EQ(round_shift(-4, 1), -2);
+  EXPECT_EQ(round_shift(123, 0), 123);
+  EXPECT_EQ(round_shift(-1, 63), 0);
+  EXPECT_EQ(round_shift(-(int64_t(1) << 47), 48), 0);  // -0.5 -> 0 (ties go up)
+  EXPECT_EQ(round_shift((int64_t(1) << 47) - 1, 48), 0);
+  EXPECT_EQ(round_shift(int64_t(1) << 47, 48), 1);
+}
+
+TEST(Isa, RoundShiftMatchesFloorOfHalfUp) {
+  Rng r(test::test_seed(5));
+  for (int n = 0; n < 100000; ++n) {
+    const int64_t v = int64_t(r() % (uint64_t(1) << 49)) - (int64_t(1) << 48);
+    const uint32_t s = uint32_t(1 + r() % 50);
+    // The definition: floor((v + 2^(s-1)) / 2^s), as a quotient rounded down.
+    const int64_t num = v + (int64_t(1) << (s - 1)), den = int64_t(1) << s;
+    int64_t q = num / den;
+    if ((num % den != 0) && (num < 0)) --q;
+    ASSERT_EQ(round_shift(v, s), q) << "v=" << v << " s=" << s;
+  }
+}
+
+TEST(Isa, ActRequant) {
+  EXPECT_EQ(act_requant(10, 0, 1, 0, false), 10);
+  EXPECT_EQ(act_requant(1000, 0, 1, 0, false), 127);  // saturates
+  EXPECT_EQ(act_requant(-1000, 0, 1, 0, false), -128);
+  EXPECT_EQ(act_requant(-1000, 0, 1, 0, true), 0);    // ReLU
+  EXPECT_EQ(act_requant(5, 0, 1, 1, false), 3);       // 2.5 -> 3
+  EXPECT_EQ(act_requant(-5, 0, 1, 1, false), -2);     // -2.5 -> -2
+  EXPECT_EQ(act_requant(100, -36, 3, 2, false), 48);  // (64 * 3) / 4
+  EXPECT_EQ(act_requant(7, 1, -3, 3, false), -3);     // -24 / 8
+  // Exact intermediate: (2^31 - 1 + 2^31 - 1) * 32767 >> 40 = 127.99..
+  EXPECT_EQ(act_requant(INT32_MAX, INT32_MAX, 32767, 40, false), 127);
+  EXPECT_EQ(act_requant(INT32_MIN, INT32_MIN, 32767, 42, false), -32);  // -2^32 * 32767 / 2^42
+  EXPECT_THROW(act_requant(0, 0, 40000, 0, false), std::invalid_argument);
+}
+
 // --- Assembler / disassembler ------------------------------------------------
 
 TEST(Asm, ExampleProgram) {
@@ -395,15 +442,17 @@ end wait=s3>=1
 )";
   const std::vector<Instr> p = assemble(text);
   ASSERT_EQ(p.size(), 7u);
-  EXPECT_EQ(p[1], Instr::dma(1, [] {
-              DmaDesc d;
-              d.dram_addr = 0x20000;
-              d.row_stride = 8;
-              d.rows = 8;
-              d.row_bytes = 8;
-              d.sbuf_addr = 0x200;
-              return d;
-            }()).signal(0));
+  EXPECT_EQ(p[1], Instr::dma(1,
+                             [] {
+                               DmaDesc d;
+                               d.dram_addr = 0x20000;
+                               d.row_stride = 8;
+                               d.rows = 8;
+                               d.row_bytes = 8;
+                               d.sbuf_addr = 0x200;
+                               return d;
+                             }())
+                      .signal(0));
   EXPECT_EQ(p[2], Instr::pe(PeCmd::ldw(0x200, 8, 8)).wait(0, 2));
   EXPECT_EQ(p[3], Instr::pe(PeCmd::mm(0, 64, 0, 0, false)).signal(1));
   const auto& a = std::get<Instr::Act>(p[4].op);
@@ -455,8 +504,7 @@ TEST(Asm, Errors) {
       {"ldw sbuf=0 k=8", "line 1, column 1: missing operand 'm' for ldw"},
       {"ldw sbuf=0 k=8 k=4 m=8", "line 1, column 16: duplicate operand 'k' (first at column 12)"},
       {"ldw sbuf=0 k=256 m=8", "line 1, column 14: value 256 out of range 0..255 for 'k'"},
-      {"ldw sbuf=0x4g k=8 m=8",
-       "line 1, column 13: bad number '0x4g' for 'sbuf': unexpected 'g'"},
+      {"ldw sbuf=0x4g k=8 m=8", "line 1, column 13: bad number '0x4g' for 'sbuf': unexpected 'g'"},
       {"mm sbuf=0 f=8 bank=0 acc", "line 1, column 22: expected key=value, got 'acc'"},
       {"ldw sbuf= k=8 m=8", "line 1, column 10: missing value for 'sbuf'"},
       {"end wait=s3>1", "line 1, column 12: 'wait' expects sN>=VALUE, got 's3>1'"},
@@ -466,12 +514,14 @@ TEST(Asm, Errors) {
       {"sync engine=foo", "line 1, column 13: unknown engine 'foo' (seq, pe, act, dma0, dma1)"},
       {"sync engine=pe signal=s1+0",
        "line 1, column 26: value 0 out of range 1..255 for 'signal increment'"},
-      {"sync engine=pe signal=s1-2", "line 1, column 25: 'signal' expects sN or sN+INC, got 's1-2'"},
+      {"sync engine=pe signal=s1-2",
+       "line 1, column 25: 'signal' expects sN or sN+INC, got 's1-2'"},
       {"act.copy bank=0 src=0x10 m=1 f=1 dst=0",
        "line 1, column 17: operands 'bank' and 'src' exclude each other"},
       {"act.requant bank=0 m=1 f=1 dst=0 bs=0x10 bias=1",
        "line 1, column 42: operands 'bs' and 'bias' exclude each other"},
-      {"act.copy bank=0 m=1 f=1 dst=0 relu=1", "line 1, column 31: unknown operand 'relu' for act.copy"},
+      {"act.copy bank=0 m=1 f=1 dst=0 relu=1",
+       "line 1, column 31: unknown operand 'relu' for act.copy"},
       {"act.requant bank=0 m=1 f=1 dst=0 scale=40000",
        "line 1, column 40: value 40000 out of range -32768..32767 for 'scale'"},
       {"act.requant bank=0 m=1 f=1 dst=0 bias=-2147483649",

@@ -78,7 +78,8 @@ class LineParser {
   }
 
   uint64_t range(uint64_t v, uint64_t lo, uint64_t hi, size_t col, const std::string& what) const {
-    if (v < lo || v > hi) fail(col, fmt::format("value {} out of range {}..{} for '{}'", v, lo, hi, what));
+    if (v < lo || v > hi)
+      fail(col, fmt::format("value {} out of range {}..{} for '{}'", v, lo, hi, what));
     return v;
   }
 
@@ -111,13 +112,15 @@ class LineParser {
       const Operand& y = get(b);
       const Operand& later = x.key_col > y.key_col ? x : y;
       const Operand& earlier = x.key_col > y.key_col ? y : x;
-      fail(later.key_col, fmt::format("operands '{}' and '{}' exclude each other", earlier.key, later.key));
+      fail(later.key_col,
+           fmt::format("operands '{}' and '{}' exclude each other", earlier.key, later.key));
     }
   }
 
   // "sN" at the start of `v` (column col): the id, and the rest of the string.
   uint32_t sem_id(const std::string& v, size_t col, const std::string& key, size_t* end) const {
-    if (v.empty() || v[0] != 's') fail(col, fmt::format("'{}' expects a semaphore sN, got '{}'", key, v));
+    if (v.empty() || v[0] != 's')
+      fail(col, fmt::format("'{}' expects a semaphore sN, got '{}'", key, v));
     size_t i = 1;
     while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
     if (i == 1) fail(col + 1, fmt::format("'{}': missing semaphore number after 's'", key));
@@ -201,8 +204,8 @@ Instr parse_line(size_t line_no, const std::vector<std::pair<std::string, size_t
     ops.push_back(std::move(o));
   }
 
-  static const std::set<std::string> kDmaKeys =
-      with_sem({"q", "dram", "row_stride", "rows", "row_bytes", "planes", "plane_stride", "part", "sbuf"});
+  static const std::set<std::string> kDmaKeys = with_sem(
+      {"q", "dram", "row_stride", "rows", "row_bytes", "planes", "plane_stride", "part", "sbuf"});
   static const std::set<std::string> kActCommon = {"bank", "off", "src", "part", "m", "f", "dst"};
 
   Instr in;
@@ -240,12 +243,13 @@ Instr parse_line(size_t line_no, const std::vector<std::pair<std::string, size_t
     in.op = d;
   } else if (mn == "ldw") {
     L.set_operands(ops, with_sem({"sbuf", "k", "m"}));
-    in.op = Instr::Pe{PeCmd::ldw(uint32_t(L.u("sbuf", 18)), uint32_t(L.u("k", 8)),
-                                 uint32_t(L.u("m", 10)))};
+    in.op = Instr::Pe{
+        PeCmd::ldw(uint32_t(L.u("sbuf", 18)), uint32_t(L.u("k", 8)), uint32_t(L.u("m", 10)))};
   } else if (mn == "mm") {
     L.set_operands(ops, with_sem({"sbuf", "f", "bank", "off", "acc"}));
-    in.op = Instr::Pe{PeCmd::mm(uint32_t(L.u("sbuf", 18)), uint32_t(L.u("f", 10)),
-                                uint32_t(L.u("bank", 3)), uint32_t(L.u("off", 9, 0)), L.flag("acc"))};
+    in.op =
+        Instr::Pe{PeCmd::mm(uint32_t(L.u("sbuf", 18)), uint32_t(L.u("f", 10)),
+                            uint32_t(L.u("bank", 3)), uint32_t(L.u("off", 9, 0)), L.flag("acc"))};
   } else if (mn == "act.requant" || mn == "act.copy") {
     const bool copy = mn == "act.copy";
     std::set<std::string> keys = with_sem(kActCommon);
@@ -308,7 +312,9 @@ std::vector<Instr> assemble(const std::string& text) {
   return prog;
 }
 
-std::vector<uint8_t> assemble_binary(const std::string& text) { return encode_program(assemble(text)); }
+std::vector<uint8_t> assemble_binary(const std::string& text) {
+  return encode_program(assemble(text));
+}
 
 std::string disassemble(const std::vector<Instr>& prog) {
   std::string out;
@@ -316,6 +322,8 @@ std::string disassemble(const std::vector<Instr>& prog) {
   return out;
 }
 
-std::string disassemble(const std::vector<uint8_t>& bytes) { return disassemble(decode_program(bytes)); }
+std::string disassemble(const std::vector<uint8_t>& bytes) {
+  return disassemble(decode_program(bytes));
+}
 
 }  // namespace loom

@@ -32,8 +32,8 @@ uint64_t get(const InstrWords& w, Field f) {
 // Sets the field; throws if `v` does not fit.
 void put(InstrWords& w, Field f, uint64_t v, const char* kind) {
   if ((v & ~mask(f.width)) != 0)
-    throw IsaError(CoreError::kIllegalField,
-                   fmt::format("{}: {} = {:#x} does not fit its {} bits", kind, f.name, v, f.width));
+    throw IsaError(CoreError::kIllegalField, fmt::format("{}: {} = {:#x} does not fit its {} bits",
+                                                         kind, f.name, v, f.width));
   for (uint32_t i = 0; i < f.width; ++i) {
     const uint32_t b = f.lsb + i;
     if ((v >> i) & 1) w[b / 64] |= uint64_t(1) << (b % 64);
@@ -118,9 +118,9 @@ InstrWords used_bits(Opcode op) {
       use(kPeDtype);
       break;
     case Opcode::kAct:
-      for (Field f : {kActBias, kActScale, kActShift, kActRelu, kActBsSbuf, kActMode, kActSrcAddr,
-                      kActDstAddr, kActBsAddr, kActPart, kActM, kActF, kActBank, kActOff,
-                      kActSrcSbuf})
+      for (Field f :
+           {kActBias, kActScale, kActShift, kActRelu, kActBsSbuf, kActMode, kActSrcAddr,
+            kActDstAddr, kActBsAddr, kActPart, kActM, kActF, kActBank, kActOff, kActSrcSbuf})
         use(f);
       break;
   }
@@ -191,9 +191,10 @@ void check_rules(const Instr& in) {
     if (!a->src_sbuf && a->src_addr != 0) reserved("act: src_addr must be 0 with a PSUM source");
     if (a->bs_sbuf && (a->bias != 0 || a->scale != 0))
       reserved("act: bias / scale immediates must be 0 with bias / scale from SBUF");
-    if (!a->bs_sbuf && a->bs_addr != 0) reserved("act: bs_addr must be 0 with immediate bias / scale");
-    if (a->mode == ActMode::kCopy &&
-        (a->relu || a->bs_sbuf || a->bs_addr != 0 || a->bias != 0 || a->scale != 0 || a->shift != 0))
+    if (!a->bs_sbuf && a->bs_addr != 0)
+      reserved("act: bs_addr must be 0 with immediate bias / scale");
+    if (a->mode == ActMode::kCopy && (a->relu || a->bs_sbuf || a->bs_addr != 0 || a->bias != 0 ||
+                                      a->scale != 0 || a->shift != 0))
       reserved("act: copy mode has no bias, scale, shift or relu (must be 0)");
   }
 }
@@ -254,7 +255,9 @@ Opcode Instr::opcode() const {
     Opcode operator()(const End&) const { return Opcode::kEnd; }
     Opcode operator()(const Sync&) const { return Opcode::kSync; }
     Opcode operator()(const Dma&) const { return Opcode::kDma; }
-    Opcode operator()(const Pe& p) const { return p.cmd.op == PeOp::kMm ? Opcode::kMm : Opcode::kLdw; }
+    Opcode operator()(const Pe& p) const {
+      return p.cmd.op == PeOp::kMm ? Opcode::kMm : Opcode::kLdw;
+    }
     Opcode operator()(const Act&) const { return Opcode::kAct; }
   };
   return std::visit(V{}, op);
@@ -373,7 +376,8 @@ Instr decode(const InstrWords& w) {
       const PeCmd c = PeCmd::unpack(get(w, kPeCmd));
       const PeOp want = opc == Opcode::kLdw ? PeOp::kLdw : PeOp::kMm;
       if (c.op != want)
-        reserved(fmt::format("{}: pe_cmd op field {} does not match the opcode", k, unsigned(c.op)));
+        reserved(
+            fmt::format("{}: pe_cmd op field {} does not match the opcode", k, unsigned(c.op)));
       in.op = Instr::Pe{c};
       break;
     }
@@ -478,9 +482,8 @@ InstrCheck validate(const Config& c, const Instr& in, uint32_t semaphores) {
   auto fail = [](CoreError code, std::string msg) { return InstrCheck{code, std::move(msg)}; };
   const char* k = opcode_name(in.opcode());
   if (in.sem.has_wait() && in.sem.wait_sem >= semaphores)
-    return fail(CoreError::kIllegalField,
-                fmt::format("{}: wait semaphore s{} out of range s0..s{}", k, in.sem.wait_sem,
-                            semaphores - 1));
+    return fail(CoreError::kIllegalField, fmt::format("{}: wait semaphore s{} out of range s0..s{}",
+                                                      k, in.sem.wait_sem, semaphores - 1));
   if (in.sem.has_signal() && in.sem.sig_sem >= semaphores)
     return fail(CoreError::kIllegalField,
                 fmt::format("{}: signal semaphore s{} out of range s0..s{}", k, in.sem.sig_sem,
@@ -512,13 +515,12 @@ InstrCheck validate(const Config& c, const Instr& in, uint32_t semaphores) {
     if (!e.empty()) {
       // The code: which bound check_pe_cmd() found broken.
       CoreError code = CoreError::kIllegalField;
-      const bool ranges_ok = cmd.op == PeOp::kLdw
-                                 ? cmd.rows >= 1 && cmd.rows <= c.partitions && cmd.cols >= 1 &&
-                                       cmd.cols <= c.partitions
-                                 : cmd.cols >= 1 && cmd.cols <= c.psum_entries;
+      const bool ranges_ok = cmd.op == PeOp::kLdw ? cmd.rows >= 1 && cmd.rows <= c.partitions &&
+                                                        cmd.cols >= 1 && cmd.cols <= c.partitions
+                                                  : cmd.cols >= 1 && cmd.cols <= c.psum_entries;
       if (ranges_ok) {
-        if (cmd.op == PeOp::kMm && (cmd.psum_bank >= c.psum_banks ||
-                                    uint64_t(cmd.psum_off) + cmd.cols > c.psum_entries))
+        if (cmd.op == PeOp::kMm &&
+            (cmd.psum_bank >= c.psum_banks || uint64_t(cmd.psum_off) + cmd.cols > c.psum_entries))
           code = CoreError::kPsumRange;
         else
           code = CoreError::kSbufRange;
@@ -542,8 +544,8 @@ InstrCheck validate(const Config& c, const Instr& in, uint32_t semaphores) {
                     fmt::format("act: src + 4f = {} exceeds SbufBytes {}", src_end, c.sbuf_bytes));
     } else {
       if (a->psum_bank >= c.psum_banks)
-        return fail(CoreError::kPsumRange, fmt::format("act: bank={} out of range 0..{}",
-                                                       a->psum_bank, c.psum_banks - 1));
+        return fail(CoreError::kPsumRange,
+                    fmt::format("act: bank={} out of range 0..{}", a->psum_bank, c.psum_banks - 1));
       if (uint64_t(a->psum_off) + a->f > c.psum_entries)
         return fail(CoreError::kPsumRange,
                     fmt::format("act: off + f = {} exceeds PsumEntries {}",
@@ -552,16 +554,32 @@ InstrCheck validate(const Config& c, const Instr& in, uint32_t semaphores) {
     const uint64_t esize = a->mode == ActMode::kCopy ? 4 : 1;
     const uint64_t dst_end = uint64_t(a->dst_addr) + esize * a->f;
     if (dst_end > c.sbuf_bytes)
-      return fail(CoreError::kSbufRange,
-                  fmt::format("act: dst + {}f = {} exceeds SbufBytes {}", esize, dst_end, c.sbuf_bytes));
+      return fail(CoreError::kSbufRange, fmt::format("act: dst + {}f = {} exceeds SbufBytes {}",
+                                                     esize, dst_end, c.sbuf_bytes));
     if (a->bs_sbuf && uint64_t(a->bs_addr) + 8 > c.sbuf_bytes)
-      return fail(CoreError::kSbufRange,
-                  fmt::format("act: bs + 8 = {} exceeds SbufBytes {}", uint64_t(a->bs_addr) + 8,
-                              c.sbuf_bytes));
+      return fail(CoreError::kSbufRange, fmt::format("act: bs + 8 = {} exceeds SbufBytes {}",
+                                                     uint64_t(a->bs_addr) + 8, c.sbuf_bytes));
     if (a->src_sbuf && a->src_addr < dst_end && a->dst_addr < src_end)
       return fail(CoreError::kIllegalField, "act: SBUF source and destination overlap");
   }
   return {};
+}
+
+int64_t round_shift(int64_t v, uint32_t shift) {
+  if (shift > 63) throw std::invalid_argument("round_shift: shift > 63");
+  if (shift == 0) return v;
+  // Arithmetic shift right of v + 2^(shift-1): floor division by 2^shift.
+  const int64_t t = v + (int64_t(1) << (shift - 1));
+  return t >= 0 ? t >> shift : -((-t + (int64_t(1) << shift) - 1) >> shift);
+}
+
+int8_t act_requant(int32_t x, int32_t bias, int32_t scale, uint32_t shift, bool relu) {
+  if (scale < -32768 || scale > 32767)
+    throw std::invalid_argument(fmt::format("act_requant: scale {} is not int16", scale));
+  const int64_t v = (int64_t(x) + bias) * scale;  // |v| <= 2^47
+  int64_t r = round_shift(v, shift);
+  if (relu && r < 0) r = 0;
+  return int8_t(r < -128 ? -128 : r > 127 ? 127 : r);
 }
 
 std::vector<uint8_t> encode_program(const std::vector<Instr>& prog) {

@@ -47,17 +47,17 @@ enum class ActMode : uint8_t { kRequant = 0, kCopy = 1 };
 // Error codes of the core's status CSR (docs/isa.md "Errors").
 enum class CoreError : uint32_t {
   kOk = 0,
-  kIllegalOpcode = 1,   // opcode not assigned
-  kReserved = 2,        // a reserved bit or a reserved field value set
-  kIllegalField = 3,    // a field outside its range (K, M, F zero or > P, semaphore id, ...)
-  kSbufRange = 4,       // an SBUF range outside the memory
-  kPsumRange = 5,       // a PSUM range outside the memory
-  kDramWindow = 6,      // a DRAM range (DMA or program fetch) outside the window
-  kAxiSlvErr = 7,       // AXI SLVERR (DMA or fetch)
-  kAxiDecErr = 8,       // AXI DECERR (DMA or fetch)
-  kSemTimeout = 9,      // a semaphore wait not satisfied within the watchdog
-  kSemOverflow = 10,    // a signal would take a counter beyond 0xffff
-  kProgramOverrun = 11, // the program length was reached without END
+  kIllegalOpcode = 1,    // opcode not assigned
+  kReserved = 2,         // a reserved bit or a reserved field value set
+  kIllegalField = 3,     // a field outside its range (K, M, F zero or > P, semaphore id, ...)
+  kSbufRange = 4,        // an SBUF range outside the memory
+  kPsumRange = 5,        // a PSUM range outside the memory
+  kDramWindow = 6,       // a DRAM range (DMA or program fetch) outside the window
+  kAxiSlvErr = 7,        // AXI SLVERR (DMA or fetch)
+  kAxiDecErr = 8,        // AXI DECERR (DMA or fetch)
+  kSemTimeout = 9,       // a semaphore wait not satisfied within the watchdog
+  kSemOverflow = 10,     // a signal would take a counter beyond 0xffff
+  kProgramOverrun = 11,  // the program length was reached without END
 };
 const char* core_error_name(CoreError e);
 // The core error a DMA completion code becomes.
@@ -91,16 +91,16 @@ struct Instr {
     bool src_sbuf = false;   // source: 0 PSUM (bank, off), 1 SBUF (src_addr, int32 elements)
     uint32_t psum_bank = 0;  // PSUM source
     uint32_t psum_off = 0;
-    uint32_t src_addr = 0;   // SBUF source byte offset
-    uint32_t part = 0;       // first partition (source and destination)
-    uint32_t m = 1;          // partitions
-    uint32_t f = 1;          // elements per partition
-    uint32_t dst_addr = 0;   // SBUF destination byte offset
-    bool bs_sbuf = false;    // bias / scale: 0 the immediates, 1 per partition from SBUF
-    uint32_t bs_addr = 0;    // SBUF record: int32 bias at +0, int16 scale at +4
-    int32_t bias = 0;        // immediate bias (all partitions)
-    int32_t scale = 0;       // immediate scale, int16 range
-    uint32_t shift = 0;      // 0..63
+    uint32_t src_addr = 0;  // SBUF source byte offset
+    uint32_t part = 0;      // first partition (source and destination)
+    uint32_t m = 1;         // partitions
+    uint32_t f = 1;         // elements per partition
+    uint32_t dst_addr = 0;  // SBUF destination byte offset
+    bool bs_sbuf = false;   // bias / scale: 0 the immediates, 1 per partition from SBUF
+    uint32_t bs_addr = 0;   // SBUF record: int32 bias at +0, int16 scale at +4
+    int32_t bias = 0;       // immediate bias (all partitions)
+    int32_t scale = 0;      // immediate scale, int16 range
+    uint32_t shift = 0;     // 0..63
     bool relu = false;
   };
   using Op = std::variant<Nop, End, Sync, Dma, Pe, Act>;
@@ -163,6 +163,13 @@ struct InstrCheck {
   bool ok() const { return code == CoreError::kOk; }
 };
 InstrCheck validate(const Config& cfg, const Instr& i, uint32_t semaphores = kDefaultSemaphores);
+
+// ACT arithmetic (docs/isa.md "ACT"), exact: round half up,
+// round_shift(v, 0) = v, round_shift(v, s) = floor((v + 2^(s-1)) / 2^s).
+int64_t round_shift(int64_t v, uint32_t shift);  // shift 0..63, |v| < 2^62
+// act.requant of one element: sat_int8(relu?(round_shift((x + bias) * scale, shift))).
+// scale is int16 (checked: std::invalid_argument otherwise).
+int8_t act_requant(int32_t x, int32_t bias, int32_t scale, uint32_t shift, bool relu);
 
 // Binary program: the instruction words back to back, 32 bytes each, each
 // word little-endian (docs/isa.md "Program format").
