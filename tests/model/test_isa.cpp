@@ -181,6 +181,48 @@ TEST(Isa, HandComputedWords) {
   EXPECT_EQ(to_bytes(encode(Instr::act(a)))[0], 0x30);
 }
 
+// Every ACT field alone at value 1 (or its lowest legal setting) lands on
+// the lsb of docs/isa.md's table.
+TEST(Isa, ActFieldPositions) {
+  struct Case {
+    const char* field;
+    uint32_t lsb;
+    void (*set)(Instr::Act&);
+  };
+  const Case cases[] = {
+      {"bias", 224, [](Instr::Act& a) { a.bias = 1; }},
+      {"scale", 208, [](Instr::Act& a) { a.scale = 1; }},
+      {"shift", 202, [](Instr::Act& a) { a.shift = 1; }},
+      {"relu", 201, [](Instr::Act& a) { a.relu = true; }},
+      {"mode", 197, [](Instr::Act& a) { a.mode = ActMode::kCopy; }},
+      {"dst_addr", 156, [](Instr::Act& a) { a.dst_addr = 1; }},
+      {"part", 130, [](Instr::Act& a) { a.part = 1; }},
+      {"m", 122, [](Instr::Act& a) { a.m = 1; }},
+      {"f", 112, [](Instr::Act& a) { a.f = 1; }},
+      {"psum_bank", 109, [](Instr::Act& a) { a.psum_bank = 1; }},
+      {"psum_off", 100, [](Instr::Act& a) { a.psum_off = 1; }},
+      {"src_sbuf", 99, [](Instr::Act& a) { a.src_sbuf = true; }},
+      {"bs_sbuf", 200, [](Instr::Act& a) { a.bs_sbuf = true; }},
+  };
+  for (const Case& c : cases) {
+    Instr::Act a;
+    a.m = 0;
+    a.f = 0;
+    c.set(a);
+    EXPECT_EQ(encode(Instr::act(a)), with_bit(InstrWords{0x30, 0, 0, 0}, c.lsb)) << c.field;
+  }
+  Instr::Act a;
+  a.m = a.f = 0;
+  a.src_sbuf = true;
+  a.src_addr = 1;
+  EXPECT_EQ(encode(Instr::act(a)), with_bit(with_bit(InstrWords{0x30, 0, 0, 0}, 99), 174));
+  a = Instr::Act{};
+  a.m = a.f = 0;
+  a.bs_sbuf = true;
+  a.bs_addr = 1;
+  EXPECT_EQ(encode(Instr::act(a)), with_bit(with_bit(InstrWords{0x30, 0, 0, 0}, 200), 138));
+}
+
 TEST(Isa, DmaWordIsThePackedDescriptor) {
   Rng r(test::test_seed(2));
   for (int n = 0; n < 2000; ++n) {
@@ -539,6 +581,27 @@ TEST(Asm, Errors) {
        "line 4, column 12: bad number '0x' for 'sbuf': no hex digits"},
   };
   for (const Case& c : cases) EXPECT_EQ(asm_error(c.text), c.error) << c.text;
+}
+
+TEST(Asm, ValidatesAgainstAConfiguration) {
+  const Config c = test::cfg("small");
+  const std::string ok = "ldw sbuf=0 k=8 m=8\nmm sbuf=0 f=64 bank=3\nend\n";
+  EXPECT_EQ(assemble(ok, c).size(), 3u);
+  try {
+    assemble("ldw sbuf=0 k=8 m=8\n  mm sbuf=0 f=64 bank=4\nend\n", c);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "line 2, column 3: PSUM_RANGE: mm: psum_bank=4 out of range 0..3");
+  }
+  try {
+    assemble("end wait=s16>=1", c);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "line 1, column 1: ILLEGAL_FIELD: end: wait semaphore s16 out of range s0..s15");
+  }
+  EXPECT_EQ(assemble("end wait=s16>=1", c, 32).size(), 1u);
 }
 
 TEST(Asm, CommentsBlankLinesAndCase) {

@@ -296,18 +296,42 @@ Instr parse_line(size_t line_no, const std::vector<std::pair<std::string, size_t
   return in;
 }
 
-}  // namespace
+// The instructions with the line and the mnemonic's column of each.
+struct Located {
+  Instr instr;
+  size_t line, col;
+};
 
-std::vector<Instr> assemble(const std::string& text) {
-  std::vector<Instr> prog;
+std::vector<Located> assemble_located(const std::string& text) {
+  std::vector<Located> prog;
   size_t line_no = 0, pos = 0;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) nl = text.size();
     ++line_no;
     const auto toks = tokens(text.substr(pos, nl - pos));
-    if (!toks.empty()) prog.push_back(parse_line(line_no, toks));
+    if (!toks.empty()) prog.push_back({parse_line(line_no, toks), line_no, toks[0].second});
     pos = nl + 1;
+  }
+  return prog;
+}
+
+}  // namespace
+
+std::vector<Instr> assemble(const std::string& text) {
+  std::vector<Instr> prog;
+  for (Located& l : assemble_located(text)) prog.push_back(std::move(l.instr));
+  return prog;
+}
+
+std::vector<Instr> assemble(const std::string& text, const Config& cfg, uint32_t semaphores) {
+  std::vector<Instr> prog;
+  for (Located& l : assemble_located(text)) {
+    const InstrCheck c = validate(cfg, l.instr, semaphores);
+    if (!c.ok())
+      throw std::invalid_argument(fmt::format("line {}, column {}: {}: {}", l.line, l.col,
+                                              core_error_name(c.code), c.message));
+    prog.push_back(std::move(l.instr));
   }
   return prog;
 }

@@ -22,6 +22,11 @@ namespace loom {
 // duplicate operand, malformed value, value out of range for its field,
 // conflicting operands, or an instruction that encode() rejects.
 std::vector<Instr> assemble(const std::string& text);
+// assemble() and then validate() of every instruction against `cfg`: the
+// first illegal one throws std::invalid_argument "line L, column C: CODE:
+// message" (C the mnemonic's column, CODE core_error_name()).
+std::vector<Instr> assemble(const std::string& text, const Config& cfg,
+                            uint32_t semaphores = kDefaultSemaphores);
 // assemble() followed by encode_program(): the binary program file.
 std::vector<uint8_t> assemble_binary(const std::string& text);
 
