@@ -4,6 +4,7 @@ rtl/cmn_ram_nr1w.sv
 rtl/cmn_fifo.sv
 rtl/sbuf.sv
 rtl/pe_mac.sv
+rtl/act_lane.sv
 rtl/pe_array.sv
 rtl/pe_ctrl.sv
 rtl/psum.sv

@@ -4,7 +4,7 @@
 #   scripts/synth.sh [config] [top]   default: small (P=8, cmake/LoomConfigs.cmake),
 #                                     loom_tensor_top; top dma_engine takes the
 #                                     configuration's P, SbufBytes, SbufWordBytes,
-#                                     AxiDataW
+#                                     AxiDataW; top act_lane takes none
 #
 # Hierarchy is kept (no flatten); memories stay $mem_v2 cells (`memory
 # -nomap`), as the SRAMs behind cmn_ram_* would be macros. Fails on any
@@ -34,6 +34,9 @@ if [[ "$top" != loom_tensor_top ]]; then
   out=$outdir/$name-$top
   chparams="-chparam P $p -chparam SbufBytes $sb -chparam SbufWordBytes $wb -chparam AxiDataW $axiw"
 fi
+# act_lane has no parameters (its widths are the ISA's): the configuration
+# only names the output directory.
+[[ "$top" == act_lane ]] && chparams=""
 mkdir -p "$out"
 mapfile -t sources < <(grep -E '^[^#[:space:]].*\.sv$' rtl/files.f)
 
