@@ -31,11 +31,12 @@ void reject_binary(const std::string& file, const std::string& text) {
 }
 
 void run_asm(const AsmOptions& o) {
+  const Config* cfg = resolve_config(o.config, "loom asm");
   const std::string text = read_file(o.input);
   reject_binary(o.input, text);
   std::vector<Instr> prog;
   try {
-    prog = o.config.empty() ? assemble(text) : assemble(text, config_by_name(o.config));
+    prog = cfg ? assemble(text, *cfg) : assemble(text);
   } catch (const std::invalid_argument& e) {
     throw CliError(kExitInput, asm_diagnostic(o.input, e.what()));
   }

@@ -16,6 +16,7 @@ struct DisasmOptions {
 };
 
 void run_disasm(const DisasmOptions& o) {
+  const Config* cfg = resolve_config(o.config, "loom disasm");
   const std::string data = read_file(o.input);
   std::vector<Instr> prog;
   try {
@@ -23,10 +24,9 @@ void run_disasm(const DisasmOptions& o) {
   } catch (const IsaError& e) {
     throw input_error(o.input, fmt::format("{} [{}]", e.what(), core_error_name(e.code())));
   }
-  if (!o.config.empty()) {
-    const Config& cfg = config_by_name(o.config);
+  if (cfg) {
     for (size_t n = 0; n < prog.size(); ++n) {
-      const InstrCheck c = validate(cfg, prog[n]);
+      const InstrCheck c = validate(*cfg, prog[n]);
       if (!c.ok())
         throw input_error(o.input,
                           fmt::format("instruction {} (byte {:#x}): {}: {}", n, n * kInstrBytes,

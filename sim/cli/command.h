@@ -5,6 +5,8 @@
 #include <functional>
 #include <string>
 
+#include "loom/configs.h"
+
 namespace loom::cli {
 
 struct Command {
@@ -17,8 +19,12 @@ Command add_asm(CLI::App& loom);
 Command add_disasm(CLI::App& loom);
 Command add_configs(CLI::App& loom);
 
-// `--config NAME` on a subcommand: checked while parsing, so an unknown
-// name is a usage error listing the known ones.
+// `--config NAME` on a subcommand; its help lists the names.
 CLI::Option* add_config_option(CLI::App& sub, std::string& name, const std::string& help);
+// The configuration `name` names, nullptr if `name` is empty. Throws CliError
+// (kExitUsage) "COMMAND: error: unknown configuration ..." listing the
+// known ones. Checked when the command runs, not while parsing, so that
+// --help always wins.
+const Config* resolve_config(const std::string& name, const std::string& command);
 
 }  // namespace loom::cli
