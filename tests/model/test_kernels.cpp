@@ -106,6 +106,9 @@ void check_gemm(const Config& c, GemmParams p, std::mt19937_64& rng) {
   EXPECT_EQ(r.sems, g.final_sems);
   EXPECT_EQ(r.sems, max_waits(g.program, p.semaphores));
 
+  // Every wait looks back, so the default order is program order.
+  EXPECT_TRUE(std::is_sorted(r.order.begin(), r.order.end()));
+
   // Race-free: the other interleavings give the same memories and counters.
   // Orders: highest index first; each queue starved (lowest and highest
   // index first); two random ones.
@@ -255,6 +258,16 @@ TEST(GemmKernel, Tiling) {
     }
     if (in.sem.has_signal()) s[in.sem.sig_sem] += in.sem.sig_inc;
   }
+  // SBUF use at the largest tiles (docs/kernels.md).
+  for (auto [name, bytes] : {std::pair{"tiny", 176u}, {"small", 656u}, {"medium", 1408u}}) {
+    GemmParams big;
+    big.m = big.k = big.n = 128;
+    EXPECT_EQ(gemm_program(cfg(name), big).sbuf_used, bytes) << name;
+  }
+  // 512^3 at P = 4: 2 * 128 * 128 * 32 loads exceed the 16-bit counter.
+  GemmParams huge;
+  huge.m = huge.k = huge.n = 512;
+  EXPECT_THROW(gemm_program(cfg("tiny"), huge), std::invalid_argument);
   EXPECT_THROW(gemm_program(c, GemmParams{0, 1, 1}), std::invalid_argument);
   GemmParams few;
   few.semaphores = 3;
