@@ -534,6 +534,60 @@ TEST(ProgramExec, ProgramOverrun) {
   EXPECT_EQ(r.error_index, 0u);
 }
 
+TEST(ProgramExec, BinaryProgram) {
+  const Config c = cfg("small");
+  std::mt19937_64 rng(test_seed(0xb1));
+  GemmParams gp;
+  gp.m = 11;
+  gp.k = 19;
+  gp.n = 70;
+  GemmCase gc = make_case(gp, rng);
+  const GemmProgram g = gemm_program(c, gc.p);
+  const ExecResult a = execute_program(c, g.program, gc.dram, kBase);
+  const ExecResult b = execute_binary(c, encode_program(g.program), gc.dram, kBase);
+  ASSERT_TRUE(a.ok()) << a.message;
+  ASSERT_TRUE(b.ok()) << b.message;
+  EXPECT_TRUE(a.dram == b.dram);
+  EXPECT_EQ(a.order, b.order);
+
+  // A zero word (opcode 0x00) at index 2 and a reserved bit at index 3:
+  // the first is reported when the sequencer reaches it, after 0 and 1 ran.
+  std::vector<uint8_t> bin = encode_program(
+      asm_prog("sync engine=seq signal=s0\nsync engine=pe signal=s0\nnop\nnop\nend\n"));
+  std::fill(bin.begin() + 64, bin.begin() + 96, 0);
+  bin[3 * 32 + 31] = 0x80;
+  ExecResult r = execute_binary(c, bin, {}, kBase);
+  EXPECT_EQ(r.error, CoreError::kIllegalOpcode) << r.message;
+  EXPECT_EQ(r.error_index, 2u);
+  EXPECT_EQ(r.sems[0], 2u);
+  bin[64] = 0x01;  // a NOP again
+  r = execute_binary(c, bin, {}, kBase);
+  EXPECT_EQ(r.error, CoreError::kReserved) << r.message;
+  EXPECT_EQ(r.error_index, 3u);
+  bin.pop_back();
+  EXPECT_THROW(execute_binary(c, bin, {}, kBase), std::invalid_argument);
+}
+
+TEST(GemmKernel, FourSemaphores) {
+  const Config c = cfg("tiny");
+  std::mt19937_64 rng(test_seed(0x4));
+  GemmParams gp;
+  gp.m = 9;
+  gp.k = 9;
+  gp.n = 33;
+  gp.semaphores = 4;
+  GemmCase gc = make_case(gp, rng);
+  const GemmProgram g = gemm_program(c, gc.p);
+  ExecOptions opt;
+  opt.semaphores = 4;
+  const ExecResult r = execute_program(c, g.program, gc.dram, kBase, opt);
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(r.sems, g.final_sems);
+  GemmParams wide;
+  wide.n = 0x40000000;
+  EXPECT_THROW(gemm_program(c, wide), std::invalid_argument);
+}
+
 TEST(ProgramExec, FewerSemaphores) {
   ExecOptions opt;
   opt.semaphores = 4;

@@ -33,6 +33,9 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
     throw std::invalid_argument(
         fmt::format("gemm: scale {} not int16 or shift {} > 63", p.scale, p.shift));
 
+  if (uint64_t(p.n) * 4 > 0xffffffffull || p.m > 0xffffffffu / 4)
+    throw std::invalid_argument(
+        fmt::format("gemm: M={} or N={} too large for the DMA's 32-bit strides", p.m, p.n));
   const uint32_t P = cfg.partitions;
   const uint32_t esize = p.out_int8 ? 1 : 4;
   const uint32_t wb = cfg.sbuf_word_bytes;  // buffers start on SBUF words

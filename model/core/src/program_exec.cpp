@@ -59,9 +59,18 @@ ExecQueue queue_of(const Instr& in) {
 
 class Executor {
  public:
+  // decode_errors: for a binary program, the decode error of each word
+  // (code kOk if it decoded; prog holds a NOP in its place otherwise).
   Executor(const Config& cfg, const std::vector<Instr>& prog, std::vector<uint8_t> dram,
-           uint64_t dram_base, const ExecOptions& opt)
-      : cfg_(cfg), prog_(prog), base_(dram_base), opt_(opt), r_(cfg), rng_(opt.seed) {
+           uint64_t dram_base, const ExecOptions& opt,
+           const std::vector<std::pair<CoreError, std::string>>* decode_errors = nullptr)
+      : cfg_(cfg),
+        prog_(prog),
+        decode_errors_(decode_errors),
+        base_(dram_base),
+        opt_(opt),
+        r_(cfg),
+        rng_(opt.seed) {
     r_.dram = std::move(dram);
     r_.sems.assign(opt.semaphores, 0);
   }
@@ -174,6 +183,8 @@ class Executor {
     if (n >= prog_.size())
       return fail(CoreError::kProgramOverrun, n,
                   fmt::format("program length {} reached without END", prog_.size()));
+    if (decode_errors_ && (*decode_errors_)[n].first != CoreError::kOk)
+      return fail((*decode_errors_)[n].first, n, (*decode_errors_)[n].second);
     const Instr& in = prog_[n];
     try {
       (void)encode(in);  // field widths and encoding rules (codes 1, 2, 3)
@@ -280,6 +291,7 @@ class Executor {
 
   const Config& cfg_;
   const std::vector<Instr>& prog_;
+  const std::vector<std::pair<CoreError, std::string>>* decode_errors_;
   uint64_t base_;
   ExecOptions opt_;
   ExecResult r_;
@@ -291,6 +303,27 @@ class Executor {
 };
 
 }  // namespace
+
+ExecResult execute_binary(const Config& cfg, const std::vector<uint8_t>& program,
+                          std::vector<uint8_t> dram, uint64_t dram_base, const ExecOptions& opt) {
+  if (program.size() % kInstrBytes != 0)
+    throw std::invalid_argument(
+        fmt::format("program of {} bytes is not a multiple of {}", program.size(), kInstrBytes));
+  const size_t n = program.size() / kInstrBytes;
+  std::vector<Instr> prog(n, Instr::nop());
+  std::vector<std::pair<CoreError, std::string>> errors(n, {CoreError::kOk, ""});
+  for (size_t i = 0; i < n; ++i) {
+    InstrWords w{};
+    for (int j = 0; j < 4; ++j)
+      for (int b = 0; b < 8; ++b) w[j] |= uint64_t(program[i * kInstrBytes + 8 * j + b]) << (8 * b);
+    try {
+      prog[i] = decode(w);
+    } catch (const IsaError& e) {
+      errors[i] = {e.code(), fmt::format("byte {:#x}: {}", i * kInstrBytes, e.what())};
+    }
+  }
+  return Executor(cfg, prog, std::move(dram), dram_base, opt, &errors).run();
+}
 
 ExecResult execute_program(const Config& cfg, const std::vector<Instr>& prog,
                            std::vector<uint8_t> dram, uint64_t dram_base, const ExecOptions& opt) {

@@ -76,4 +76,14 @@ ExecResult execute_program(const Config& cfg, const std::vector<Instr>& prog,
                            std::vector<uint8_t> dram, uint64_t dram_base,
                            const ExecOptions& opt = {});
 
+// The same for a binary program (docs/isa.md "Program format"): each 32-byte
+// word is decoded when the sequencer reaches it, so a bad word stops the
+// program there with decode()'s code (ILLEGAL_OPCODE, RESERVED) and its
+// index, after the instructions before it ran as far as they could. Throws
+// std::invalid_argument if the size is not a multiple of 32 bytes (not a
+// program: the hardware's length is in instructions).
+ExecResult execute_binary(const Config& cfg, const std::vector<uint8_t>& program,
+                          std::vector<uint8_t> dram, uint64_t dram_base,
+                          const ExecOptions& opt = {});
+
 }  // namespace loom
