@@ -568,6 +568,32 @@ TEST(ProgramExec, BinaryProgram) {
   EXPECT_THROW(execute_binary(c, bin, {}, kBase), std::invalid_argument);
 }
 
+TEST(GemmKernel, TrnOnce) {
+  // P = 128: M, K > P, N > PsumEntries (default order only: the memories are large).
+  const Config c = cfg("trn");
+  std::mt19937_64 rng(test_seed(0x128));
+  GemmParams gp;
+  gp.m = 130;
+  gp.k = 257;
+  gp.n = 515;
+  gp.a_transposed = true;
+  GemmCase gc = make_case(gp, rng);
+  const GemmProgram g = gemm_program(c, gc.p);
+  EXPECT_EQ(g.tiles_m * g.tiles_k * g.tiles_n, 2u * 3 * 2);
+  const ExecResult r = execute_program(c, g.program, gc.dram, kBase);
+  ASSERT_TRUE(r.ok()) << r.message;
+  const std::vector<int32_t> ref = reference_matmul(gc.a, gc.b, gp.m, gp.k, gp.n);
+  const uint64_t c0 = gc.p.c_addr - kBase;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const uint8_t* q = &r.dram[c0 + 4 * i];
+    ASSERT_EQ(
+        int32_t(uint32_t(q[0]) | uint32_t(q[1]) << 8 | uint32_t(q[2]) << 16 | uint32_t(q[3]) << 24),
+        ref[i])
+        << i;
+  }
+  EXPECT_EQ(r.sems, g.final_sems);
+}
+
 TEST(GemmKernel, FourSemaphores) {
   const Config c = cfg("tiny");
   std::mt19937_64 rng(test_seed(0x4));
