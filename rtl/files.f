@@ -5,6 +5,7 @@ rtl/cmn_fifo.sv
 rtl/sbuf.sv
 rtl/pe_mac.sv
 rtl/act_lane.sv
+rtl/csr_axil.sv
 rtl/pe_array.sv
 rtl/pe_ctrl.sv
 rtl/psum.sv

@@ -3,8 +3,8 @@
 # loom_tensor_top, which holds every block including the DMA) at the named
 # configurations of cmake/LoomConfigs.cmake; at tiny also with each fault
 # injection define of tb/CMakeLists.txt (the fault models are built at tiny);
-# then each block that is not inside loom_tensor_top yet (act_lane) as its
-# own top. Fails on any warning or error.
+# then each block that is not inside loom_tensor_top yet as its
+# own top (act_lane, csr_axil). Fails on any warning or error.
 #
 #   scripts/lint.sh            tiny, small, medium (P = 4, 8, 16)
 #   scripts/lint.sh --all      also trn (P = 128, takes a few minutes)
@@ -60,7 +60,7 @@ done
 # Blocks not (yet) inside loom_tensor_top, each as its own top. They do not
 # use loom_pkg (their widths are the ISA's), so they are linted from their
 # own file: loom_pkg's parameters would otherwise be unused in this top.
-for top in act_lane; do
+for top in act_lane csr_axil; do
   log=$(mktemp)
   if verilator --lint-only -Wall --top-module "$top" "rtl/$top.sv" rtl/loom.vlt >"$log" 2>&1 \
        && [[ ! -s "$log" ]]; then

@@ -4,7 +4,7 @@
 #   scripts/synth.sh [config] [top]   default: small (P=8, cmake/LoomConfigs.cmake),
 #                                     loom_tensor_top; top dma_engine takes the
 #                                     configuration's P, SbufBytes, SbufWordBytes,
-#                                     AxiDataW; top act_lane takes none
+#                                     AxiDataW; tops act_lane and csr_axil take none
 #
 # Hierarchy is kept (no flatten); memories stay $mem_v2 cells (`memory
 # -nomap`), as the SRAMs behind cmn_ram_* would be macros. Fails on any
@@ -34,9 +34,10 @@ if [[ "$top" != loom_tensor_top ]]; then
   out=$outdir/$name-$top
   chparams="-chparam P $p -chparam SbufBytes $sb -chparam SbufWordBytes $wb -chparam AxiDataW $axiw"
 fi
-# act_lane has no parameters (its widths are the ISA's): the configuration
+# act_lane and csr_axil take no configuration parameters (their widths are
+# the ISA's and the CSR map's): the configuration
 # only names the output directory.
-[[ "$top" == act_lane ]] && chparams=""
+[[ "$top" == act_lane || "$top" == csr_axil ]] && chparams=""
 mkdir -p "$out"
 mapfile -t sources < <(grep -E '^[^#[:space:]].*\.sv$' rtl/files.f)
 
