@@ -57,8 +57,12 @@ class ActLaneTest : public ::testing::Test {
     ctx_->fatalOnError(false);  // a failing assertion sets gotError()
     dut_ = std::make_unique<Vact_lane>(ctx_.get(), "act");
     dut_->clk_i = 0;
-    dut_->rst_ni = 0;
+    // A real falling edge of rst_ni (Verilator sees no edge on a signal that
+    // starts low), so the asynchronous reset does fire.
+    dut_->rst_ni = 1;
     DriveIdle();
+    dut_->eval();
+    dut_->rst_ni = 0;
     dut_->eval();
     dut_->rst_ni = 1;  // asynchronous reset released before the first edge
     dut_->eval();
