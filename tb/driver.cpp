@@ -3,15 +3,11 @@
 #include <algorithm>
 
 namespace loom {
-namespace {
-constexpr uint64_t kUnknown = UINT64_MAX;
-}  // namespace
-
 Driver::Driver(const Stimulus& stim)
     : stim_(stim),
       cmd_base_(stim.preload.size()),
-      retired_(stim.cmds.size(), kUnknown),
-      completed_(stim.dmas.size(), kUnknown),
+      retired_(stim.cmds.size(), kOfferUnknown),
+      completed_(stim.dmas.size(), kOfferUnknown),
       by_tag_(1 << 16) {
   for (size_t j = 0; j < stim.dmas.size(); ++j) queue_[stim.dmas[j].queue & 1].push_back(j);
   desc_base_ = {stim.preload.size(), stim.preload.size()};
@@ -19,22 +15,12 @@ Driver::Driver(const Stimulus& stim)
 
 uint64_t Driver::cmd_avail() const {
   const TimedCmd& c = stim_.cmds[next_cmd_];
-  uint64_t base = cmd_base_;
-  if (c.after_dma >= 0) {
-    if (completed_[c.after_dma] == kUnknown) return kUnknown;
-    base = std::max(base, completed_[c.after_dma] + 1);
-  }
-  return base + c.gap;
+  return first_offer(cmd_base_, c.after_dma, completed_, c.gap);
 }
 
 uint64_t Driver::desc_avail(int q) const {
   const TimedDesc& d = stim_.dmas[queue_[q][next_desc_[q]]];
-  uint64_t base = desc_base_[q];
-  if (d.after_cmd >= 0) {
-    if (retired_[d.after_cmd] == kUnknown) return kUnknown;
-    base = std::max(base, retired_[d.after_cmd] + 1);
-  }
-  return base + d.gap;
+  return first_offer(desc_base_[q], d.after_cmd, retired_, d.gap);
 }
 
 uint32_t Driver::offered_desc(int q) const {
@@ -53,7 +39,7 @@ RtlInputs Driver::inputs(uint64_t cycle) const {
   }
   if (next_cmd_ < stim_.cmds.size()) {
     const uint64_t a = cmd_avail();
-    if (a != kUnknown && cycle >= a) {
+    if (a != kOfferUnknown && cycle >= a) {
       in.cmd_valid = true;
       in.cmd = stim_.cmds[next_cmd_].cmd.pack();
     }
@@ -61,7 +47,7 @@ RtlInputs Driver::inputs(uint64_t cycle) const {
   for (int q = 0; q < 2; ++q) {
     if (next_desc_[q] >= queue_[q].size()) continue;
     const uint64_t a = desc_avail(q);
-    if (a != kUnknown && cycle >= a) {
+    if (a != kOfferUnknown && cycle >= a) {
       in.dma_desc_valid[q] = true;
       in.dma_desc[q] = stim_.dmas[queue_[q][next_desc_[q]]].desc.pack();
     }

@@ -690,6 +690,17 @@ loom::DmaDesc ToModel(const Desc& d) {
   return m;
 }
 
+loom::DmaParams UnitParams() {
+  loom::DmaParams p;
+  p.partitions = kP;
+  p.sbuf_bytes = kSbufBytes;
+  p.sbuf_word_bytes = kWB;
+  p.bus_bytes = kDB;
+  p.max_reads = 8;  // dma_engine's defaults (not overridden by the build)
+  p.max_writes = 8;
+  return p;
+}
+
 void ModelCrossCheck(const Desc& d, uint32_t read_latency, uint32_t write_latency) {
   SCOPED_TRACE(Str(d));
   loom::AxiMemConfig c = FastMem();
@@ -700,11 +711,7 @@ void ModelCrossCheck(const Desc& d, uint32_t read_latency, uint32_t write_latenc
   ASSERT_TRUE(b.RunUntil(1));
   b.Idle(4);
 
-  loom::DmaParams p;
-  p.partitions = kP;
-  p.sbuf_bytes = kSbufBytes;
-  p.sbuf_word_bytes = kWB;
-  p.bus_bytes = kDB;
+  const loom::DmaParams p = UnitParams();
   const loom::DmaDesc md = ToModel(d);
   const loom::DmaCode check = loom::dma_check(md, p, kDramBase, kDramBase + kDramSize);
   const uint64_t disp = loom::dma_dispatch(b.accept_cycles_[0].at(0), false, 0);
@@ -815,11 +822,7 @@ void ModelErrorCrossCheck(const Desc& d, uint64_t err_lo, uint64_t err_hi, uint8
   ASSERT_TRUE(b.RunUntil(1));
   b.Idle(4);
 
-  loom::DmaParams p;
-  p.partitions = kP;
-  p.sbuf_bytes = kSbufBytes;
-  p.sbuf_word_bytes = kWB;
-  p.bus_bytes = kDB;
+  const loom::DmaParams p = UnitParams();
   const loom::DmaDesc md = ToModel(d);
   loom::DmaAxiError err;
   err.code = resp == loom::kAxiDecErr ? loom::DmaCode::kDecErr : loom::DmaCode::kSlvErr;
@@ -907,17 +910,6 @@ class VecSbuf : public loom::DmaSbufPort {
   }
   std::vector<std::vector<uint8_t>> mem;
 };
-
-loom::DmaParams UnitParams() {
-  loom::DmaParams p;
-  p.partitions = kP;
-  p.sbuf_bytes = kSbufBytes;
-  p.sbuf_word_bytes = kWB;
-  p.bus_bytes = kDB;
-  p.max_reads = 8;  // dma_engine's defaults (not overridden by the build)
-  p.max_writes = 8;
-  return p;
-}
 
 class Lockstep {
  public:

@@ -141,12 +141,7 @@ void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& c
   // The first cycle descriptor j may be offered (kDmaNever while unknown).
   auto desc_avail = [&](int q) -> uint64_t {
     const TimedDesc& td = stim.dmas[queue[q][next_desc[q]]];
-    uint64_t base = desc_base[q];
-    if (td.after_cmd >= 0) {
-      if (size_t(td.after_cmd) >= pred.retire_cycle.size()) return kDmaNever;
-      base = std::max(base, pred.retire_cycle[td.after_cmd] + 1);
-    }
-    return base + td.gap;
+    return first_offer(desc_base[q], td.after_cmd, pred.retire_cycle, td.gap);
   };
 
   std::vector<Txn> dma_txns;
@@ -154,14 +149,7 @@ void predict_with_dma(const Config& cfg, const Stimulus& stim, FunctionalCore& c
     // Tensor engine: the next command, in the cycle it is first offered.
     if (next_cmd < ncmd) {
       const TimedCmd& tc = stim.cmds[next_cmd];
-      bool known = true;
-      uint64_t base = cmd_base;
-      if (tc.after_dma >= 0) {
-        const uint64_t e = dma.complete_cycles()[tc.after_dma];
-        known = e != kDmaNever;
-        if (known) base = std::max(base, e + 1);
-      }
-      if (known && c == base + tc.gap) {
+      if (c == first_offer(cmd_base, tc.after_dma, dma.complete_cycles(), tc.gap)) {
         const OpTiming& t = pe.push(next_cmd, tc.cmd, c, &checks);
         cmd_base = t.accept + 1;
         last_retire = std::max(last_retire, t.retire);

@@ -59,6 +59,22 @@ struct DramSetup {
   std::vector<uint8_t> init;        // bytes from window_base
 };
 
+// The first cycle a command or descriptor is offered, by the schedule above:
+// `base` is the previous accept of its queue + 1 (the preload's end for the
+// first), `after` the index it waits for (-1: none) and `events[after]` the
+// cycle of that retire / completion. kOfferUnknown while the event has not
+// happened yet (an index past the end of `events`, or kOfferUnknown in it).
+inline constexpr uint64_t kOfferUnknown = UINT64_MAX;
+inline uint64_t first_offer(uint64_t base, int32_t after, const std::vector<uint64_t>& events,
+                            uint32_t gap) {
+  if (after >= 0) {
+    if (size_t(after) >= events.size() || events[size_t(after)] == kOfferUnknown)
+      return kOfferUnknown;
+    if (events[size_t(after)] + 1 > base) base = events[size_t(after)] + 1;
+  }
+  return base + gap;
+}
+
 struct Stimulus {
   std::vector<SbufWrite> preload;
   std::vector<TimedCmd> cmds;
