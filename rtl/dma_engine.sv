@@ -567,7 +567,9 @@ module dma_engine #(
     assign cpl_err_o[q*ErrW +: ErrW] = cpl_valid_o[q] ? err_q : loom_pkg::DMA_OK;
   end
   assign halted_o = halted_q;
-  assign busy_o   = (state_q != StIdle) || (q_empty != 2'b11);
+  // A halted queue's descriptors never run, so they do not make the engine busy:
+  // !busy_o means "nothing more will happen", also after an error.
+  assign busy_o   = (state_q != StIdle) || ((q_empty | halted_q) != 2'b11);
 
   // Deliberately unused: IDs (one descriptor at a time, ID 0), walker fields
   // not needed by every stream, unused pack lanes.

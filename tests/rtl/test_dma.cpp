@@ -623,6 +623,7 @@ void RejectRun(const Desc& d, uint32_t want) {
   EXPECT_TRUE(b.mem_.events().empty()) << "bus traffic for a rejected descriptor";
   EXPECT_EQ(b.sbuf_reads_ + b.sbuf_writes_, 0u);
   EXPECT_EQ(b.dut_->halted_o & 1, 1u);
+  EXPECT_EQ(b.dut_->busy_o, 0u) << "the halted queue's stranded descriptor counted as busy";
   b.ExpectMemoriesMatch();
   // The other queue still works.
   b.Push(1, Load(0x20, 16, 1, 0, 0));

@@ -163,7 +163,8 @@ DmaEngineModel& DmaEngineModel::operator=(DmaEngineModel&&) noexcept = default;
 DmaEngineModel::~DmaEngineModel() = default;
 
 bool DmaEngineModel::busy() const {
-  return st_->state != St::kIdle || !queues_[0].empty() || !queues_[1].empty();
+  return st_->state != St::kIdle || (!queues_[0].empty() && !halted_[0]) ||
+         (!queues_[1].empty() && !halted_[1]);
 }
 
 bool DmaEngineModel::halted(int q) const { return halted_.at(size_t(q)); }
@@ -201,7 +202,7 @@ const DmaCycleOut& DmaEngineModel::step(const DmaCycleIn& in, DmaSbufPort& sbuf)
     o.cpl_code[q] = o.cpl_valid[q] ? s.err : DmaCode::kOk;
     o.halted[q] = halted_[q];
   }
-  o.busy = s.state != St::kIdle || !q_empty[0] || !q_empty[1];
+  o.busy = s.state != St::kIdle || (!q_empty[0] && !halted_[0]) || (!q_empty[1] && !halted_[1]);
 
   // --- Load: AR, R, SBUF write.
   o.axi.ar_valid = is_load && s.bw.valid && (s.ar_hold || (s.rd_out < p_.max_reads && ok));
