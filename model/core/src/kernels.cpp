@@ -189,4 +189,18 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
   return g;
 }
 
+std::vector<uint8_t> pack_bias_scale(const std::vector<int32_t>& bias,
+                                     const std::vector<int16_t>& scale) {
+  if (bias.size() != scale.size())
+    throw std::invalid_argument(
+        fmt::format("pack_bias_scale: {} biases but {} scales", bias.size(), scale.size()));
+  std::vector<uint8_t> out(8 * bias.size(), 0);
+  for (size_t c = 0; c < bias.size(); ++c) {
+    for (int b = 0; b < 4; ++b) out[8 * c + b] = uint8_t(uint32_t(bias[c]) >> (8 * b));
+    out[8 * c + 4] = uint8_t(uint16_t(scale[c]));
+    out[8 * c + 5] = uint8_t(uint16_t(scale[c]) >> 8);
+  }
+  return out;
+}
+
 }  // namespace loom
