@@ -4,7 +4,7 @@
 # configurations of cmake/LoomConfigs.cmake; at tiny also with each fault
 # injection define of tb/CMakeLists.txt (the fault models are built at tiny);
 # then each block that is not inside loom_tensor_top yet as its
-# own top (act_lane, csr_axil). Fails on any warning or error.
+# own top (act_lane, csr_axil, sequencer). Fails on any warning or error.
 #
 #   scripts/lint.sh            tiny, small, medium (P = 4, 8, 16)
 #   scripts/lint.sh --all      also trn (P = 128, takes a few minutes)
@@ -67,6 +67,19 @@ for top in act_lane csr_axil; do
     echo "lint: $top clean"
   else
     echo "lint: $top FAILED" >&2
+    cat "$log" >&2
+    status=1
+  fi
+  rm -f "$log"
+done
+# The sequencer with its seq_* submodules (free of loom_pkg too), at P = 4, 8, 16.
+for p in 4 8 16; do
+  log=$(mktemp)
+  if verilator --lint-only -Wall --top-module sequencer -GP=$p rtl/seq_fifo.sv rtl/seq_decode.sv \
+       rtl/seq_sem.sv rtl/seq_fetch.sv rtl/sequencer.sv rtl/loom.vlt >"$log" 2>&1 && [[ ! -s "$log" ]]; then
+    echo "lint: sequencer (P=$p) clean"
+  else
+    echo "lint: sequencer (P=$p) FAILED" >&2
     cat "$log" >&2
     status=1
   fi

@@ -38,6 +38,7 @@ fi
 # the ISA's and the CSR map's): the configuration
 # only names the output directory.
 [[ "$top" == act_lane || "$top" == csr_axil ]] && chparams=""
+[[ "$top" == sequencer ]] && chparams="-chparam P $p -chparam SbufBytes $sb -chparam PsumBanks $banks -chparam PsumEntries $entries -chparam AxiDataW $axiw"
 mkdir -p "$out"
 mapfile -t sources < <(grep -E '^[^#[:space:]].*\.sv$' rtl/files.f)
 
