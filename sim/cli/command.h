@@ -18,6 +18,8 @@ struct Command {
 Command add_asm(CLI::App& loom);
 Command add_disasm(CLI::App& loom);
 Command add_configs(CLI::App& loom);
+Command add_gemm(CLI::App& loom);
+Command add_run(CLI::App& loom);
 
 // `--config NAME` on a subcommand; its help lists the names.
 CLI::Option* add_config_option(CLI::App& sub, std::string& name, const std::string& help);

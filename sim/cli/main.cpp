@@ -1,6 +1,6 @@
-// loom: the command line of the Loom core (docs/cli.md). This increment:
-// asm, disasm, configs; the whole-core subcommands (gemm, conv2d, mlp, run)
-// come with the sequencer.
+// loom: the command line of the Loom core (docs/cli.md): asm, disasm,
+// configs, and the workload subcommands gemm and run (conv2d, mlp) on a back
+// end (today the untimed functional model).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +18,8 @@
 namespace loom::cli {
 namespace {
 
+constexpr const char* kSubcommands = "asm, disasm, configs, gemm, run";
+
 // The subcommand the arguments named, if any ("loom" otherwise): usage
 // errors point to its --help.
 std::string context(const std::vector<Command>& cmds) {
@@ -32,8 +34,10 @@ int run(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.footer(
       "Run 'loom SUBCOMMAND --help' for the options of each. Documentation: docs/cli.md.\n"
-      "Exit status: 0 success, 1 bad or unreadable input or unwritable output, 2 bad arguments.");
-  const std::vector<Command> cmds = {add_asm(app), add_disasm(app), add_configs(app)};
+      "Exit status: 0 success (PASS), 1 bad or unreadable input or unwritable output, 2 bad\n"
+      "arguments, 3 a workload ran and FAILed.");
+  const std::vector<Command> cmds = {add_asm(app), add_disasm(app), add_configs(app), add_gemm(app),
+                                     add_run(app)};
 
   try {
     app.parse(argc, argv);
@@ -46,12 +50,12 @@ int run(int argc, char** argv) {
       // subcommand as a missing subcommand: name what it did not know.
       const std::string first = argc > 1 ? argv[1] : "";
       if (first.empty())
-        msg = "a subcommand is required (asm, disasm, configs)";
+        msg = fmt::format("a subcommand is required ({})", kSubcommands);
       else if (first[0] == '-')
-        msg = fmt::format("unknown option '{}' (a subcommand comes first: asm, disasm, configs)",
-                          first);
+        msg =
+            fmt::format("unknown option '{}' (a subcommand comes first: {})", first, kSubcommands);
       else
-        msg = fmt::format("unknown subcommand '{}' (asm, disasm, configs)", first);
+        msg = fmt::format("unknown subcommand '{}' ({})", first, kSubcommands);
     }
     fmt::print(stderr, "{}: error: {} (see '{} --help')\n", where, printable(msg), where);
     return kExitUsage;
