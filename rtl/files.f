@@ -14,6 +14,7 @@ rtl/sequencer.sv
 rtl/pe_array.sv
 rtl/pe_ctrl.sv
 rtl/psum.sv
+rtl/act_engine.sv
 rtl/dma_walk.sv
 rtl/dma_pack.sv
 rtl/dma_engine.sv

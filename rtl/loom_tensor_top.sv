@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // loom_tensor_top: the tensor subsystem. SBUF + tensor engine (pe_ctrl and
-// the P x P pe_array) + PSUM + DMA (dma_engine, AXI4 master to DRAM), with
-// the command port, the SBUF write port, the DMA descriptor and AXI ports,
-// the debug read port and the observation port of docs/tensor_top.md. The
-// cycle timing is the contract of docs/timing.md (tensor engine) and
-// docs/dma.md (DMA).
+// the P x P pe_array) + PSUM + ACT engine (act_engine) + DMA (dma_engine,
+// AXI4 master to DRAM), with the command ports, the SBUF write port, the DMA
+// descriptor and AXI ports, the debug read port and the observation port of
+// docs/tensor_top.md. The cycle timing is the contract of docs/timing.md
+// (tensor engine, ACT), docs/act.md (ACT) and docs/dma.md (DMA).
 
 module loom_tensor_top #(
   parameter int unsigned P             = 8,
@@ -20,7 +20,8 @@ module loom_tensor_top #(
   parameter int unsigned AxiIdW        = 4,
   parameter int unsigned DmaQueueDepth = 4,
   parameter int unsigned DmaMaxReads   = 8,
-  parameter int unsigned DmaMaxWrites  = 8
+  parameter int unsigned DmaMaxWrites  = 8,
+  parameter int unsigned ActQueueDepth = 2
 ) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
@@ -29,6 +30,12 @@ module loom_tensor_top #(
   output logic                                cmd_ready_o,
   input  logic [loom_pkg::CmdW-1:0]           cmd_i,
   output logic                                busy_o,
+  // ACT command port (the ACT instruction word, header bits 58:0 cleared)
+  input  logic                                act_cmd_valid_i,
+  output logic                                act_cmd_ready_o,
+  input  logic [255:0]                        act_cmd_i,
+  output logic                                act_busy_o,
+  output logic                                act_done_o,
   // SBUF write port (always accepted; shared with the DMA's SBUF writes,
   // never valid in the same cycle as they are)
   input  logic                                sbuf_wr_valid_i,
@@ -103,7 +110,13 @@ module loom_tensor_top #(
   output logic [P*loom_pkg::PsumRecW-1:0]     obs_psum_o,
   output logic                                obs_dma_rd_valid_o,
   output logic [loom_pkg::PartW-1:0]          obs_dma_rd_part_o,
-  output logic [loom_pkg::SbufAddrW-1:0]      obs_dma_rd_addr_o
+  output logic [loom_pkg::SbufAddrW-1:0]      obs_dma_rd_addr_o,
+  output logic                                obs_act_issue_valid_o,
+  output logic [loom_pkg::TagW-1:0]           obs_act_issue_tag_o,
+  output logic [P-1:0]                        obs_act_wr_valid_o,
+  output logic [loom_pkg::SbufAddrW-1:0]      obs_act_wr_addr_o,
+  output logic [SbufWordBytes-1:0]            obs_act_wr_strb_o,
+  output logic [P*8*SbufWordBytes-1:0]        obs_act_wr_data_o
 );
 
   localparam int unsigned AW     = loom_pkg::SbufAddrW;
@@ -151,6 +164,14 @@ module loom_tensor_top #(
   logic [loom_pkg::PartW-1:0] dma_rd_part;
   logic [AW-1:0]              dma_rd_addr;
   logic [8*SbufWordBytes-1:0] dma_rd_data;
+  // the ACT engine's ports
+  logic [P-1:0]                 act_psum_rd_en, act_sbuf_rd_en, act_wr_en, act_wr_busy;
+  logic [P*PAddrW-1:0]          act_psum_rd_addr;
+  logic [P*loom_pkg::AccW-1:0]  act_psum_rd_data;
+  logic [P*AW-1:0]              act_sbuf_rd_addr;
+  logic [P*8*SbufWordBytes-1:0] act_sbuf_rd_data, act_wr_data;
+  logic [AW-1:0]                act_wr_addr;
+  logic [SbufWordBytes-1:0]     act_wr_strb;
 
   // ---------------------------------------------------------------------------
   // Tensor-engine controller
@@ -307,6 +328,50 @@ module loom_tensor_top #(
   assign wr_strb  = dma_wr_valid ? dma_wr_strb : sbuf_wr_strb_i;
 
   // ---------------------------------------------------------------------------
+  // ACT engine: its own PSUM and SBUF read ports; its SBUF writes take each
+  // partition's RAM write port when the write port above does not write that
+  // partition (else the ACT stalls, docs/act.md)
+  // ---------------------------------------------------------------------------
+  for (genvar k = 0; k < P; k++) begin : g_act_busy
+    assign act_wr_busy[k] = wr_valid && (wr_part == loom_pkg::PartW'(k));
+  end
+
+  act_engine #(
+    .P             (P),
+    .SbufBytes     (SbufBytes),
+    .SbufWordBytes (SbufWordBytes),
+    .PsumBanks     (PsumBanks),
+    .PsumEntries   (PsumEntries),
+    .QueueDepth    (ActQueueDepth)
+  ) u_act (
+    .clk_i,
+    .rst_ni,
+    .cmd_valid_i       (act_cmd_valid_i),
+    .cmd_ready_o       (act_cmd_ready_o),
+    .cmd_i             (act_cmd_i),
+    .busy_o            (act_busy_o),
+    .done_o            (act_done_o),
+    .psum_rd_en_o      (act_psum_rd_en),
+    .psum_rd_addr_o    (act_psum_rd_addr),
+    .psum_rd_data_i    (act_psum_rd_data),
+    .sbuf_rd_en_o      (act_sbuf_rd_en),
+    .sbuf_rd_addr_o    (act_sbuf_rd_addr),
+    .sbuf_rd_data_i    (act_sbuf_rd_data),
+    .sbuf_wr_en_o      (act_wr_en),
+    .sbuf_wr_addr_o    (act_wr_addr),
+    .sbuf_wr_strb_o    (act_wr_strb),
+    .sbuf_wr_data_o    (act_wr_data),
+    .sbuf_wr_busy_i    (act_wr_busy),
+    .obs_issue_valid_o (obs_act_issue_valid_o),
+    .obs_issue_tag_o   (obs_act_issue_tag_o)
+  );
+
+  assign obs_act_wr_valid_o = act_wr_en;
+  assign obs_act_wr_addr_o  = act_wr_addr;
+  assign obs_act_wr_strb_o  = act_wr_strb;
+  assign obs_act_wr_data_o  = act_wr_data;
+
+  // ---------------------------------------------------------------------------
   // SBUF
   // ---------------------------------------------------------------------------
   sbuf #(
@@ -332,7 +397,14 @@ module loom_tensor_top #(
     .wd_req_i    (dma_rd_req),
     .wd_part_i   (dma_rd_part),
     .wd_addr_i   (dma_rd_addr),
-    .wd_rdata_o  (dma_rd_data)
+    .wd_rdata_o  (dma_rd_data),
+    .ar_req_i    (act_sbuf_rd_en),
+    .ar_addr_i   (act_sbuf_rd_addr),
+    .ar_rdata_o  (act_sbuf_rd_data),
+    .aw_en_i     (act_wr_en),
+    .aw_addr_i   (act_wr_addr),
+    .aw_strb_i   (act_wr_strb),
+    .aw_data_i   (act_wr_data)
   );
 
   // ---------------------------------------------------------------------------
@@ -372,6 +444,9 @@ module loom_tensor_top #(
     .dbg_part_i  (dbg_part_i),
     .dbg_addr_i  (dbg_addr_i),
     .dbg_rdata_o (psum_dbg_rdata),
+    .act_rd_en_i   (act_psum_rd_en),
+    .act_rd_addr_i (act_psum_rd_addr),
+    .act_rd_data_o (act_psum_rd_data),
     .obs_psum_o  (obs_psum_o)
   );
 

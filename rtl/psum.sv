@@ -13,6 +13,10 @@
 // obs_psum_o shows every write in the cycle it happens.
 // The read port is shared with the debug read (dbg_req_i, only while the
 // engine is idle); dbg_rdata_o is valid one cycle after dbg_req_i.
+// A second read port serves the ACT engine (act_rd_*, docs/act.md): per
+// partition enable and address, data in act_rd_data_o the next cycle;
+// read-first (a read of the address written in the same cycle returns the
+// old word, no forwarding).
 // LOOM_FAULT_PSUM_LATE (fault injection only): the write of partition 0
 // (data, record) happens one cycle late.
 
@@ -41,6 +45,10 @@ module psum #(
   input  logic [loom_pkg::PartW-1:0]           dbg_part_i,
   input  logic [loom_pkg::SbufAddrW-1:0]       dbg_addr_i,
   output logic [loom_pkg::AccW-1:0]            dbg_rdata_o,
+  // ACT read port, per partition (data the next cycle)
+  input  logic [P-1:0]                         act_rd_en_i,
+  input  logic [P*PAddrW-1:0]                  act_rd_addr_i,
+  output logic [P*loom_pkg::AccW-1:0]          act_rd_data_o,
   // observation
   output logic [P*loom_pkg::PsumRecW-1:0]      obs_psum_o
 );
@@ -78,7 +86,7 @@ module psum #(
     cmn_ram_nr1w #(
       .Width  (AW),
       .Depth  (Depth),
-      .NumRd  (1),
+      .NumRd  (2),
       .ByteEn (1'b0)
     ) u_ram (
       .clk_i,
@@ -86,9 +94,9 @@ module psum #(
       .waddr_i ({w_bank, w_entry}),
       .wdata_i (w_data),
       .wbe_i   (1'b1),
-      .re_i    (re),
-      .raddr_i (raddr),
-      .rdata_o (rdata)
+      .re_i    ({act_rd_en_i[m], re}),
+      .raddr_i ({act_rd_addr_i[m*PAddrW +: PAddrW], raddr}),
+      .rdata_o ({act_rd_data_o[m*AW +: AW], rdata})
     );
 
     // Write-to-read forwarding: a pre-read of the address written in the
