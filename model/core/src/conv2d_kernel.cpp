@@ -1,9 +1,19 @@
-// conv2d program generator (docs/kernels.md "conv2d").
+// conv2d program generator (docs/kernels.md "conv2d"): NHWC input, weights
+// [KH][KW][C][CO] stationary (C on the partitions, CO the array columns),
+// output pixels as the moving free dimension, zero padding loaded from a
+// DRAM zero region.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <stdexcept>
 
+#include "kernel_pipeline.h"
 #include "loom/kernels.h"
 
 namespace loom {
+
+using detail::ceil_div;
+using detail::round_up;
 
 uint32_t Conv2dParams::out_h() const {
   const uint64_t ph = uint64_t(h) + pad_top + pad_bottom;
@@ -17,8 +27,210 @@ uint32_t Conv2dParams::out_w() const {
   return uint32_t((pw - kw) / stride_w + 1);
 }
 
-Conv2dProgram conv2d_program(const Config&, const Conv2dParams&) {
-  throw std::invalid_argument("conv2d: not implemented yet");
+namespace {
+
+// A piece of one moving tile: `len` bytes per partition at byte `off` of the
+// tile, either zeros or gathered from the input starting at `src`.
+struct Segment {
+  uint32_t off, len;
+  bool zero;
+  uint64_t src;  // DRAM address of the first pixel's channel c0
+};
+
+}  // namespace
+
+Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
+  const std::string what = "conv2d";
+  if (!p.n || !p.h || !p.w || !p.c || !p.kh || !p.kw || !p.co)
+    throw std::invalid_argument(
+        fmt::format("conv2d: N={} H={} W={} C={} KH={} KW={} CO={}: every size must be >= 1", p.n,
+                    p.h, p.w, p.c, p.kh, p.kw, p.co));
+  if (!p.stride_h || !p.stride_w)
+    throw std::invalid_argument(
+        fmt::format("conv2d: stride {}x{}: strides must be >= 1", p.stride_h, p.stride_w));
+  if (uint64_t(p.h) + p.pad_top + p.pad_bottom < p.kh ||
+      uint64_t(p.w) + p.pad_left + p.pad_right < p.kw)
+    throw std::invalid_argument(fmt::format(
+        "conv2d: kernel {}x{} larger than the padded input {}x{}", p.kh, p.kw,
+        uint64_t(p.h) + p.pad_top + p.pad_bottom, uint64_t(p.w) + p.pad_left + p.pad_right));
+  const bool records = p.out_int8 && p.quant.per_channel;
+  if (p.out_int8) detail::check_requant(p.quant, what);
+  detail::check_semaphores(p.semaphores, records, what);
+  const uint32_t es = p.out_int8 ? 1 : 4;
+  if (uint64_t(p.co) * es > 0xffffffffull || uint64_t(p.c) * p.stride_w > 0xffffffffull)
+    throw std::invalid_argument("conv2d: C or CO too large for the DMA's 32-bit strides");
+
+  Conv2dProgram g;
+  g.out_h = p.out_h();
+  g.out_w = p.out_w();
+  const uint64_t HO = g.out_h, WO = g.out_w, NP = uint64_t(p.n) * HO * WO;
+  g.in_addr = p.in_addr;
+  g.in_bytes = uint64_t(p.n) * p.h * p.w * p.c;
+  g.w_addr = p.w_addr;
+  g.w_bytes = uint64_t(p.kh) * p.kw * p.c * p.co;
+  g.bs_addr = p.bs_addr;
+  g.bs_bytes = records ? 8ull * p.co : 0;
+  g.zero_addr = p.zero_addr;
+  g.out_addr = p.out_addr;
+  g.out_elem_bytes = es;
+  g.out_bytes = NP * p.co * es;
+  g.macs = NP * p.co * p.kh * p.kw * p.c;
+
+  // Tiling: K = C tile, M = CO tile, F = output pixels.
+  const uint32_t P = cfg.partitions, wb = cfg.sbuf_word_bytes;
+  KernelTiling& tl = g.tiling;
+  tl.tile_k = std::min(P, p.c);
+  tl.tile_m = std::min(P, p.co);
+  tl.tiles_k = ceil_div(p.c, tl.tile_k);
+  tl.tiles_m = ceil_div(p.co, tl.tile_m);
+  tl.psum_banks = cfg.psum_banks;
+  const uint32_t wbytes = round_up(tl.tile_m, wb);
+  const uint32_t bsbytes = records ? round_up(8 * tl.tiles_m, wb) : 0;
+  auto used = [&](uint64_t f) {
+    return 2 * (uint64_t(wbytes) + round_up(uint32_t(f), wb) + round_up(uint32_t(es * f), wb)) +
+           bsbytes;
+  };
+  uint32_t tf = uint32_t(std::min<uint64_t>(cfg.psum_entries, NP));
+  while (tf > 0 && used(tf) > cfg.sbuf_bytes) --tf;
+  if (tf == 0)
+    throw std::invalid_argument(fmt::format(
+        "conv2d: SBUF of {} bytes per partition too small for the buffers ({} bytes at one "
+        "pixel per tile)",
+        cfg.sbuf_bytes, used(1)));
+  tl.tile_f = tf;
+  tl.tiles_f = ceil_div(NP, tf);
+  const uint32_t xbytes = round_up(tf, wb), cbytes = round_up(es * tf, wb);
+  tl.sbuf_w[0] = 0;
+  tl.sbuf_w[1] = wbytes;
+  tl.sbuf_x[0] = 2 * wbytes;
+  tl.sbuf_x[1] = 2 * wbytes + xbytes;
+  tl.sbuf_c[0] = 2 * (wbytes + xbytes);
+  tl.sbuf_c[1] = 2 * (wbytes + xbytes) + cbytes;
+  tl.sbuf_bs = 2 * (wbytes + xbytes + cbytes);
+  tl.sbuf_used = uint32_t(used(tf));
+
+  const uint64_t steps_total = uint64_t(tl.tiles_f) * tl.tiles_m * p.kh * p.kw * tl.tiles_k;
+  if (2 * steps_total > kSemMax)
+    throw std::invalid_argument(fmt::format(
+        "conv2d: {} operand loads exceed the 16-bit semaphore ({}); split the convolution",
+        2 * steps_total, kSemMax));
+
+  // The segments of the moving tile of tap (kh, kw) for pixels
+  // [q0, q0 + ft): one run per output row, split at the padding; adjacent
+  // zero runs merged.
+  const int64_t sh = p.stride_h, sw = p.stride_w;
+  auto segments = [&](uint64_t q0, uint32_t ft, uint32_t kh, uint32_t kw, uint32_t c0) {
+    std::vector<Segment> segs;
+    auto add = [&](uint32_t off, uint32_t len, bool zero, uint64_t src) {
+      if (len == 0) return;
+      if (zero && !segs.empty() && segs.back().zero && segs.back().off + segs.back().len == off)
+        segs.back().len += len;
+      else
+        segs.push_back({off, len, zero, src});
+    };
+    // Output columns wo whose input column wo*sw + kw - pad_left is inside [0, W).
+    const int64_t dx = int64_t(kw) - p.pad_left;
+    const int64_t lo = dx >= 0 ? 0 : (-dx + sw - 1) / sw;
+    const int64_t hi = int64_t(p.w) - 1 - dx < 0 ? -1 : (int64_t(p.w) - 1 - dx) / sw;
+    for (uint64_t q = q0; q < q0 + ft;) {
+      const uint64_t img = q / (HO * WO), rem = q % (HO * WO), ho = rem / WO, wo0 = rem % WO;
+      const uint32_t run = uint32_t(std::min<uint64_t>(WO - wo0, q0 + ft - q));
+      const uint32_t off = uint32_t(q - q0);
+      const int64_t yi = int64_t(ho) * sh + kh - p.pad_top;
+      const int64_t a = std::max<int64_t>(int64_t(wo0), lo);
+      const int64_t b = std::min<int64_t>(int64_t(wo0) + run - 1, hi);
+      if (yi < 0 || yi >= int64_t(p.h) || a > b) {
+        add(off, run, true, 0);
+      } else {
+        add(off, uint32_t(a - int64_t(wo0)), true, 0);
+        const uint64_t xi = uint64_t(a * sw + dx);
+        add(off + uint32_t(a - int64_t(wo0)), uint32_t(b - a + 1), false,
+            p.in_addr + ((img * p.h + uint64_t(yi)) * p.w + xi) * p.c + c0);
+        add(off + uint32_t(b - int64_t(wo0) + 1), uint32_t(int64_t(wo0) + run - 1 - b), true, 0);
+      }
+      q += run;
+    }
+    return segs;
+  };
+
+  std::vector<detail::PipeTile> tiles;
+  uint64_t t = 0;  // step index: buffers t % 2
+  for (uint32_t fi = 0; fi < tl.tiles_f; ++fi) {
+    const uint64_t q0 = uint64_t(fi) * tf;
+    const uint32_t ft = uint32_t(std::min<uint64_t>(tf, NP - q0));
+    for (uint32_t mi = 0; mi < tl.tiles_m; ++mi) {
+      const uint32_t co0 = mi * tl.tile_m, mt = std::min(tl.tile_m, p.co - co0);
+      detail::PipeTile tile;
+      for (uint32_t kh = 0; kh < p.kh; ++kh)
+        for (uint32_t kw = 0; kw < p.kw; ++kw)
+          for (uint32_t ki = 0; ki < tl.tiles_k; ++ki, ++t) {
+            const uint32_t c0 = ki * tl.tile_k, ct = std::min(tl.tile_k, p.c - c0);
+            detail::PipeStep s;
+            DmaDesc w;  // W[kh][kw][c0 + r][co0 ..] -> partition r
+            w.dram_addr = p.w_addr + ((uint64_t(kh) * p.kw + kw) * p.c + c0) * p.co + co0;
+            w.row_stride = p.co;
+            w.rows = ct;
+            w.row_bytes = mt;
+            w.sbuf_addr = tl.sbuf_w[t % 2];
+            s.w_loads.push_back(w);
+            for (const Segment& sg : segments(q0, ft, kh, kw, c0)) {
+              DmaDesc x;
+              x.rows = ct;
+              x.sbuf_addr = tl.sbuf_x[t % 2] + sg.off;
+              if (sg.zero) {  // every partition reads the same zeros
+                x.dram_addr = p.zero_addr;
+                x.row_stride = 0;
+                x.row_bytes = sg.len;
+                g.zero_bytes = std::max<uint64_t>(g.zero_bytes, sg.len);
+              } else {  // plane j = pixel, row r = channel c0 + r, one byte
+                x.dram_addr = sg.src;
+                x.row_stride = 1;
+                x.row_bytes = 1;
+                x.planes = sg.len;
+                x.plane_stride = uint32_t(sw * p.c);
+              }
+              s.x_loads.push_back(x);
+            }
+            s.w_sbuf = tl.sbuf_w[t % 2];
+            s.k = ct;
+            s.m = mt;
+            s.x_sbuf = tl.sbuf_x[t % 2];
+            s.f = ft;
+            tile.steps.push_back(std::move(s));
+          }
+      const uint32_t u = uint32_t(tiles.size());
+      tile.act = detail::make_act(p.out_int8, p.quant, tl.sbuf_bs + 8 * mi);
+      tile.act.dst_addr = tl.sbuf_c[u % 2];
+      DmaDesc o;  // partition r = channel co0 + r; plane j = pixel q0 + j
+      o.dram_addr = p.out_addr + (q0 * p.co + co0) * es;
+      o.rows = mt;
+      o.row_stride = es;
+      o.row_bytes = es;
+      o.planes = ft;
+      o.plane_stride = p.co * es;
+      o.sbuf_addr = tl.sbuf_c[u % 2];
+      tile.store = o;
+      tiles.push_back(std::move(tile));
+    }
+  }
+
+  std::vector<DmaDesc> params;
+  if (records)
+    for (uint32_t mi = 0; mi < tl.tiles_m; ++mi) {
+      DmaDesc d;
+      d.dram_addr = p.bs_addr + 8ull * mi * tl.tile_m;
+      d.rows = std::min(tl.tile_m, p.co - mi * tl.tile_m);
+      d.row_stride = 8;
+      d.row_bytes = 8;
+      d.sbuf_addr = tl.sbuf_bs + 8 * mi;
+      params.push_back(d);
+    }
+  const detail::PipeCounts n = detail::emit_pipeline(cfg, tiles, params, g.program, what);
+  tl.steps = n.steps;
+  tl.out_tiles = n.tiles;
+  g.final_sems = detail::pipeline_final_sems(n, params.size(), p.semaphores);
+  detail::check_program(cfg, g.program, p.semaphores, what);
+  return g;
 }
 
 }  // namespace loom

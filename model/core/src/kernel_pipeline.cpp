@@ -1,0 +1,171 @@
+// The MM pipeline shared by conv2d and the MLP (docs/kernels.md "The
+// pipeline"): program order, semaphore thresholds, checks.
+#include "kernel_pipeline.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace loom::detail {
+
+PipeCounts emit_pipeline(const Config& cfg, const std::vector<PipeTile>& tiles,
+                         const std::vector<DmaDesc>& params, std::vector<Instr>& prog,
+                         const std::string& what) {
+  struct Flat {
+    const PipeStep* s;
+    uint32_t u;
+    bool first, last;
+  };
+  std::vector<Flat> flat;
+  PipeCounts n;
+  for (uint32_t u = 0; u < tiles.size(); ++u) {
+    const auto& steps = tiles[u].steps;
+    if (steps.empty()) throw std::logic_error(what + ": an output tile without steps");
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (steps[i].w_loads.empty()) throw std::logic_error(what + ": a step without weights");
+      flat.push_back({&steps[i], u, i == 0, i + 1 == steps.size()});
+    }
+    if (tiles[u].store) ++n.stores;
+  }
+  n.steps = flat.size();
+  n.tiles = tiles.size();
+  // s_load after the stationary (cw) and the moving (cx) loads of step t.
+  std::vector<uint64_t> cw(flat.size()), cx(flat.size());
+  for (size_t t = 0; t < flat.size(); ++t) {
+    cw[t] = ++n.loads;
+    if (!flat[t].s->x_loads.empty()) ++n.loads;
+    cx[t] = n.loads;
+  }
+  for (auto [count, name] : {std::pair{n.loads, "operand loads"},
+                             {n.steps, "MMs"},
+                             {n.tiles, "output tiles"},
+                             {uint64_t(params.size()), "records"}})
+    if (count > kSemMax)
+      throw std::invalid_argument(
+          fmt::format("{}: {} {} exceed the 16-bit semaphore ({}); split the workload", what, count,
+                      name, kSemMax));
+
+  // Per-channel records first, on queue 1 (idle until the first store).
+  for (const DmaDesc& d : params) prog.push_back(Instr::dma(1, d).signal(kKernelSemParams));
+
+  // Loads of step t into buffers t % 2 (queue 0, which completes in order):
+  // the first waits until MM t - 2, the PE's last read of those buffers, is
+  // done; the last stationary and the last moving descriptor signal.
+  auto emit_loads = [&](uint64_t t) {
+    const PipeStep& s = *flat[t].s;
+    for (size_t i = 0; i < s.w_loads.size(); ++i) {
+      Instr in = Instr::dma(0, s.w_loads[i]);
+      if (i == 0 && t >= 2) in.wait(kKernelSemMm, uint32_t(t - 1));
+      if (i + 1 == s.w_loads.size()) in.signal(kKernelSemLoad);
+      prog.push_back(in);
+    }
+    for (size_t i = 0; i < s.x_loads.size(); ++i) {
+      Instr in = Instr::dma(0, s.x_loads[i]);
+      if (i + 1 == s.x_loads.size()) in.signal(kKernelSemLoad);
+      prog.push_back(in);
+    }
+  };
+
+  const uint32_t NB = cfg.psum_banks;
+  uint64_t v = 0;  // stores emitted
+  bool params_waited = params.empty();
+  emit_loads(0);
+  for (uint64_t t = 0; t < flat.size(); ++t) {
+    const Flat& fl = flat[t];
+    const PipeStep& s = *fl.s;
+    if (t + 1 < flat.size()) emit_loads(t + 1);  // prefetch into the other buffers
+    const uint32_t bank = fl.u % NB;
+    prog.push_back(Instr::pe(PeCmd::ldw(s.w_sbuf, s.k, s.m)).wait(kKernelSemLoad, uint32_t(cw[t])));
+    // Before the MM: the ACT that last read this bank (tile u - NB) is done
+    // (first MM of a tile only), and the ACT that wrote an on-chip operand.
+    uint32_t need = s.after_act;
+    if (fl.first && fl.u >= NB) need = std::max(need, fl.u - NB + 1);
+    if (need) prog.push_back(Instr::sync(Engine::kPe).wait(kKernelSemAct, need));
+    Instr mm = Instr::pe(PeCmd::mm(s.x_sbuf, s.f, bank, 0, !fl.first));
+    if (!s.x_loads.empty()) mm.wait(kKernelSemLoad, uint32_t(cx[t]));
+    prog.push_back(mm.signal(kKernelSemMm));
+    if (!fl.last) continue;
+
+    const PipeTile& tile = tiles[fl.u];
+    if (!params_waited) {
+      prog.push_back(Instr::sync(Engine::kAct).wait(kKernelSemParams, uint32_t(params.size())));
+      params_waited = true;
+    }
+    // C buffer v % 2 was last stored by store v - 2.
+    if (tile.store && v >= 2)
+      prog.push_back(Instr::sync(Engine::kAct).wait(kKernelSemStore, uint32_t(v - 1)));
+    Instr::Act a = tile.act;
+    a.psum_bank = bank;
+    a.psum_off = 0;
+    a.part = 0;
+    a.m = s.m;
+    a.f = s.f;
+    prog.push_back(Instr::act(a).wait(kKernelSemMm, uint32_t(t + 1)).signal(kKernelSemAct));
+    if (tile.store) {
+      DmaDesc d = *tile.store;
+      d.dir = 1;
+      prog.push_back(Instr::dma(1, d).wait(kKernelSemAct, fl.u + 1).signal(kKernelSemStore));
+      ++v;
+    }
+  }
+  if (n.stores > 0)
+    prog.push_back(Instr::end().wait(kKernelSemStore, uint32_t(n.stores)));
+  else
+    prog.push_back(Instr::end().wait(kKernelSemAct, uint32_t(n.tiles)));
+  return n;
+}
+
+std::vector<uint32_t> pipeline_final_sems(const PipeCounts& c, size_t params, uint32_t sems) {
+  std::vector<uint32_t> f(sems, 0);
+  f[kKernelSemLoad] = uint32_t(c.loads);
+  f[kKernelSemMm] = uint32_t(c.steps);
+  f[kKernelSemAct] = uint32_t(c.tiles);
+  f[kKernelSemStore] = uint32_t(c.stores);
+  if (params) f[kKernelSemParams] = uint32_t(params);
+  return f;
+}
+
+void check_program(const Config& cfg, const std::vector<Instr>& prog, uint32_t sems,
+                   const std::string& what) {
+  for (size_t i = 0; i < prog.size(); ++i) {
+    const InstrCheck chk = validate(cfg, prog[i], sems);
+    if (!chk.ok())
+      throw std::logic_error(
+          fmt::format("{}: generated instruction {} illegal: {}", what, i, chk.message));
+  }
+}
+
+void check_requant(const Requant& q, const std::string& what) {
+  if (q.shift > 63) throw std::invalid_argument(fmt::format("{}: shift {} > 63", what, q.shift));
+  if (!q.per_channel && (q.scale < -32768 || q.scale > 32767))
+    throw std::invalid_argument(fmt::format("{}: scale {} is not int16", what, q.scale));
+}
+
+void check_semaphores(uint32_t sems, bool params, const std::string& what) {
+  const uint32_t need = params ? 5 : 4;
+  if (sems < need || sems > kMaxSemaphores)
+    throw std::invalid_argument(
+        fmt::format("{}: needs {} semaphores, the core has {}", what, need, sems));
+}
+
+Instr::Act make_act(bool out_int8, const Requant& q, uint32_t bs_addr) {
+  Instr::Act a;
+  if (!out_int8) {
+    a.mode = ActMode::kCopy;
+    return a;
+  }
+  a.mode = ActMode::kRequant;
+  a.shift = q.shift;
+  a.relu = q.relu;
+  if (q.per_channel) {
+    a.bs_sbuf = true;
+    a.bs_addr = bs_addr;
+  } else {
+    a.bias = q.bias;
+    a.scale = q.scale;
+  }
+  return a;
+}
+
+}  // namespace loom::detail

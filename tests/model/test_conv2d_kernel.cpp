@@ -1,0 +1,334 @@
+// The conv2d kernel (docs/kernels.md "conv2d"): programs from
+// conv2d_program() executed by the functional executor and compared bit for
+// bit with reference_conv2d, under many interleavings; every kind of wait
+// needed; bad parameters rejected.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "kernel_test_util.h"
+#include "loom/kernels.h"
+#include "loom/program_exec.h"
+#include "loom/reference.h"
+#include "test_util.h"
+
+namespace loom {
+namespace {
+
+using test::cfg;
+using test::DramBuilder;
+using test::kKernelBase;
+using test::test_seed;
+
+std::string shape(const Config& c, const Conv2dParams& p) {
+  return fmt::format(
+      "{} N={} H={} W={} C={} KH={} KW={} CO={} stride={}x{} pad={},{},{},{} out_int8={} "
+      "per_channel={}",
+      c.name, p.n, p.h, p.w, p.c, p.kh, p.kw, p.co, p.stride_h, p.stride_w, p.pad_top, p.pad_bottom,
+      p.pad_left, p.pad_right, p.out_int8, p.quant.per_channel);
+}
+
+struct ConvCase {
+  Conv2dParams p;
+  std::vector<int8_t> in, w;
+  std::vector<int32_t> bias;
+  std::vector<int16_t> scale;
+  std::vector<uint8_t> dram;
+};
+
+// Random tensors and records placed in DRAM; the output region 0xcd.
+ConvCase make_case(const Config& c, Conv2dParams p, std::mt19937_64& rng) {
+  ConvCase k;
+  std::uniform_int_distribution<int> d(-128, 127);
+  k.in.resize(size_t(p.n) * p.h * p.w * p.c);
+  k.w.resize(size_t(p.kh) * p.kw * p.c * p.co);
+  for (auto& x : k.in) x = int8_t(d(rng));
+  for (auto& x : k.w) x = int8_t(d(rng));
+  for (uint32_t o = 0; o < p.co; ++o) {
+    k.bias.push_back(int32_t(rng() % 4001) - 2000);
+    k.scale.push_back(int16_t(int32_t(rng() % 65536) - 32768));
+  }
+  DramBuilder b;
+  p.in_addr = b.add(k.in);
+  p.w_addr = b.add(k.w);
+  p.bs_addr = b.add(pack_bias_scale(k.bias, k.scale));
+  p.zero_addr = b.add(std::vector<uint8_t>(conv2d_zero_bytes(c), 0));
+  const uint64_t out_bytes = uint64_t(p.n) * p.out_h() * p.out_w() * p.co * (p.out_int8 ? 1 : 4);
+  p.out_addr = b.add(std::vector<uint8_t>(out_bytes, 0xcd));
+  k.dram = b.image();
+  k.p = p;
+  return k;
+}
+
+// The DRAM the program must leave: the input image with the output
+// computed by reference_conv2d (and requantized per element).
+std::vector<uint8_t> expected_dram(const ConvCase& k) {
+  const Conv2dParams& p = k.p;
+  RefConv2d s;
+  s.n = p.n, s.h = p.h, s.w = p.w, s.c = p.c, s.kh = p.kh, s.kw = p.kw, s.co = p.co;
+  s.stride_h = p.stride_h, s.stride_w = p.stride_w;
+  s.pad_top = p.pad_top, s.pad_bottom = p.pad_bottom, s.pad_left = p.pad_left,
+  s.pad_right = p.pad_right;
+  const std::vector<int32_t> ref = reference_conv2d(k.in, k.w, s);
+  std::vector<uint8_t> want = k.dram;
+  const uint64_t o0 = p.out_addr - kKernelBase;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const uint32_t co = uint32_t(i % p.co);
+    if (p.out_int8) {
+      const Requant& q = p.quant;
+      want[o0 + i] =
+          uint8_t(q.per_channel ? act_requant(ref[i], k.bias[co], k.scale[co], q.shift, q.relu)
+                                : act_requant(ref[i], q.bias, q.scale, q.shift, q.relu));
+    } else {
+      for (int b = 0; b < 4; ++b) want[o0 + 4 * i + b] = uint8_t(uint32_t(ref[i]) >> (8 * b));
+    }
+  }
+  return want;
+}
+
+// Generates, runs and checks one convolution; returns the program.
+Conv2dProgram check_conv(const Config& c, Conv2dParams p, std::mt19937_64& rng,
+                         ConvCase* out_case = nullptr) {
+  SCOPED_TRACE(shape(c, p));
+  ConvCase k = make_case(c, p, rng);
+  p = k.p;
+  const Conv2dProgram g = conv2d_program(c, p);
+  ExecResult r(c);
+  test::run_all_orders(c, g.program, k.dram, p.semaphores, g.final_sems, rng, &r);
+  if (::testing::Test::HasFatalFailure()) return g;
+  const std::vector<uint8_t> want = expected_dram(k);
+  // Whole DRAM: the output equals the reference, nothing else changed.
+  for (size_t i = 0; i < want.size(); ++i)
+    if (r.dram[i] != want[i]) {
+      ADD_FAILURE() << "DRAM byte " << i << " (out offset "
+                    << int64_t(i) - int64_t(p.out_addr - kKernelBase) << "): got " << int(r.dram[i])
+                    << " want " << int(want[i]);
+      break;
+    }
+  EXPECT_EQ(r.macs, g.macs);
+  EXPECT_EQ(g.macs, uint64_t(p.n) * g.out_h * g.out_w * p.co * p.kh * p.kw * p.c);
+  EXPECT_EQ(r.dma_store_bytes, g.out_bytes);
+  EXPECT_LE(g.tiling.sbuf_used, c.sbuf_bytes);
+  EXPECT_LE(g.zero_bytes, conv2d_zero_bytes(c));
+  EXPECT_GE(r.instrs[uint32_t(ExecQueue::kPe)], 2 * g.tiling.steps);
+  if (out_case) *out_case = k;
+  return g;
+}
+
+Conv2dParams random_params(const Config& c, std::mt19937_64& rng) {
+  const uint32_t P = c.partitions;
+  Conv2dParams p;
+  for (;;) {
+    p.n = 1 + uint32_t(rng() % 3);
+    p.h = 1 + uint32_t(rng() % 9);
+    p.w = 1 + uint32_t(rng() % 9);
+    p.c = 1 + uint32_t(rng() % (2 * P + 3));
+    p.co = 1 + uint32_t(rng() % (2 * P + 3));
+    const uint32_t ks[] = {1, 3, 5};
+    p.kh = ks[rng() % 3];
+    p.kw = rng() % 4 ? p.kh : ks[rng() % 3];
+    p.stride_h = 1 + uint32_t(rng() % 2);
+    p.stride_w = rng() % 4 ? p.stride_h : 1 + uint32_t(rng() % 2);
+    const uint32_t pad = uint32_t(rng() % 3);
+    p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = pad;
+    if (rng() % 4 == 0) {  // asymmetric
+      p.pad_top = uint32_t(rng() % 3);
+      p.pad_bottom = uint32_t(rng() % 3);
+      p.pad_left = uint32_t(rng() % 3);
+      p.pad_right = uint32_t(rng() % 3);
+    }
+    if (p.out_h() && p.out_w()) return p;
+  }
+}
+
+TEST(Conv2dKernel, RandomShapesAllConfigs) {
+  std::mt19937_64 rng(test_seed(0xc0a2));
+  for (const char* name : {"tiny", "small", "medium"}) {
+    const Config c = cfg(name);
+    for (int i = 0; i < 40; ++i) {
+      Conv2dParams p = random_params(c, rng);
+      const int mode = int(rng() % 3);  // int32, int8 immediates, int8 per channel
+      p.out_int8 = mode > 0;
+      p.quant.per_channel = mode == 2;
+      p.quant.bias = int32_t(rng() % 2001) - 1000;
+      p.quant.scale = int32_t(rng() % 65536) - 32768;
+      p.quant.shift = 8 + uint32_t(rng() % 12);
+      p.quant.relu = rng() & 1;
+      check_conv(c, p, rng);
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
+TEST(Conv2dKernel, EdgeShapes) {
+  std::mt19937_64 rng(test_seed(0xc0e5));
+  for (const char* name : {"tiny", "small", "medium"}) {
+    const Config c = cfg(name);
+    const uint32_t P = c.partitions;
+    auto conv = [&](uint32_t n, uint32_t h, uint32_t w, uint32_t ch, uint32_t k, uint32_t co,
+                    uint32_t s, uint32_t pad) {
+      Conv2dParams p;
+      p.n = n, p.h = h, p.w = w, p.c = ch, p.kh = p.kw = k, p.co = co;
+      p.stride_h = p.stride_w = s;
+      p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = pad;
+      return p;
+    };
+    for (const Conv2dParams& p : {
+             conv(1, 1, 1, 1, 1, 1, 1, 0),          // one MAC
+             conv(1, 1, 1, 1, 3, 1, 1, 1),          // all but the centre tap padding
+             conv(2, 3, 3, P, 3, P, 1, 1),          // full tiles
+             conv(1, 5, 5, P + 1, 5, P - 1, 2, 2),  // 5x5, stride 2
+             conv(1, 2, 2, 3, 1, 2, 1, 2),          // padding wider than the kernel: zero border
+             conv(2, 7, 9, 2 * P + 1, 3, 2 * P + 3, 1, 1),  // pixels beyond one PSUM bank
+             conv(1, 4, 4, 1, 4, 1, 1, 0),                  // kernel as large as the input
+         }) {
+      check_conv(c, p, rng);
+      if (HasFatalFailure()) return;
+      Conv2dParams q = p;
+      q.out_int8 = true;
+      q.quant.per_channel = true;
+      q.quant.shift = 9;
+      q.quant.relu = true;
+      check_conv(c, q, rng);
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
+TEST(Conv2dKernel, PixelTilesAcrossRowsAndImages) {
+  // More output pixels than PSUM entries: moving tiles cut across output
+  // rows and images; checks the tiling numbers too.
+  std::mt19937_64 rng(test_seed(0xc0f7));
+  const Config c = cfg("tiny");  // PsumEntries 16
+  Conv2dParams p;
+  p.n = 3, p.h = 5, p.w = 7, p.c = 6, p.kh = p.kw = 3, p.co = 5;
+  p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = 1;
+  const Conv2dProgram g = check_conv(c, p, rng);
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(g.out_h, 5u);
+  EXPECT_EQ(g.out_w, 7u);
+  EXPECT_EQ(g.tiling.tile_f, 16u);
+  EXPECT_EQ(g.tiling.tiles_f, (3u * 5 * 7 + 15) / 16);
+  EXPECT_EQ(g.tiling.tile_k, 4u);
+  EXPECT_EQ(g.tiling.tiles_k, 2u);
+  EXPECT_EQ(g.tiling.tiles_m, 2u);
+  EXPECT_EQ(g.tiling.steps, uint64_t(g.tiling.tiles_f) * 2 * 9 * 2);
+  EXPECT_EQ(g.tiling.out_tiles, uint64_t(g.tiling.tiles_f) * 2);
+  // The longest zero run: a padding row (7 pixels) merged with the next
+  // row's left padding pixel.
+  EXPECT_EQ(g.zero_bytes, 8u);
+  EXPECT_EQ(g.in_bytes, 3u * 5 * 7 * 6);
+  EXPECT_EQ(g.w_bytes, 9u * 6 * 5);
+  EXPECT_EQ(g.out_bytes, 3u * 5 * 7 * 5 * 4);
+  // Buffers word-aligned and disjoint.
+  const KernelTiling& t = g.tiling;
+  std::vector<std::pair<uint32_t, uint32_t>> bufs = {
+      {t.sbuf_w[0], t.tile_m}, {t.sbuf_w[1], t.tile_m},     {t.sbuf_x[0], t.tile_f},
+      {t.sbuf_x[1], t.tile_f}, {t.sbuf_c[0], 4 * t.tile_f}, {t.sbuf_c[1], 4 * t.tile_f}};
+  std::sort(bufs.begin(), bufs.end());
+  for (size_t i = 0; i < bufs.size(); ++i) {
+    EXPECT_EQ(bufs[i].first % c.sbuf_word_bytes, 0u);
+    if (i + 1 < bufs.size()) {
+      EXPECT_LE(bufs[i].first + bufs[i].second, bufs[i + 1].first);
+    }
+  }
+  test::check_asm_round_trip(c, g.program, p.semaphores);
+}
+
+TEST(Conv2dKernel, NoPaddingReadsNoZeros) {
+  std::mt19937_64 rng(test_seed(0xc0f8));
+  Conv2dParams p;
+  p.n = 2, p.h = 6, p.w = 5, p.c = 9, p.kh = 3, p.kw = 1, p.co = 3, p.stride_h = 2;
+  const Conv2dProgram g = check_conv(cfg("small"), p, rng);
+  EXPECT_EQ(g.zero_bytes, 0u);
+  for (const Instr& i : g.program)
+    if (const auto* d = std::get_if<Instr::Dma>(&i.op)) {
+      EXPECT_NE(d->desc.dram_addr, g.zero_addr);
+    }
+}
+
+TEST(Conv2dKernel, EveryWaitIsNeeded) {
+  // Several output tiles (more than the PSUM banks and the two C buffers),
+  // several steps per tile, per-channel records: dropping any kind of wait
+  // breaks the result under some interleaving, or deadlocks.
+  std::mt19937_64 rng(test_seed(0xc0d1));
+  const Config c = cfg("tiny");
+  Conv2dParams p;
+  p.n = 2, p.h = 5, p.w = 4, p.c = 5, p.kh = p.kw = 3, p.co = 6;
+  p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = 1;
+  p.out_int8 = true;
+  p.quant.per_channel = true;
+  p.quant.shift = 10;
+  ConvCase k;
+  const Conv2dProgram g = check_conv(c, p, rng, &k);
+  if (HasFatalFailure()) return;
+  ASSERT_GT(g.tiling.out_tiles, uint64_t(c.psum_banks) + 2);
+  const std::vector<std::string> kinds =
+      test::check_waits_needed(c, g.program, k.dram, k.p.semaphores, expected_dram(k), rng);
+  EXPECT_EQ(kinds.size(), test::pipeline_wait_kinds().size());
+}
+
+TEST(Conv2dKernel, BadParameters) {
+  const Config c = cfg("small");
+  auto throws = [&](const Conv2dParams& p, const char* what, const Config& cc) {
+    try {
+      conv2d_program(cc, p);
+      ADD_FAILURE() << "no exception: " << what;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  Conv2dParams p;
+  p.h = p.w = 4;
+  p.kh = p.kw = 3;
+  for (uint32_t Conv2dParams::*f :
+       {&Conv2dParams::n, &Conv2dParams::h, &Conv2dParams::w, &Conv2dParams::c, &Conv2dParams::kh,
+        &Conv2dParams::kw, &Conv2dParams::co}) {
+    Conv2dParams q = p;
+    q.*f = 0;
+    throws(q, "must be >= 1", c);
+  }
+  Conv2dParams q = p;
+  q.stride_w = 0;
+  throws(q, "strides must be >= 1", c);
+  q = p;
+  q.kh = 5;  // 4 + 0 padding < 5
+  throws(q, "larger than the padded input", c);
+  q.pad_top = 1;  // 5: fits
+  EXPECT_NO_THROW(conv2d_program(c, q));
+  q = p;
+  q.kw = 7;
+  q.pad_left = 1;
+  q.pad_right = 1;  // 6 < 7
+  throws(q, "larger than the padded input", c);
+  q = p;
+  q.semaphores = 3;
+  throws(q, "needs 4 semaphores", c);
+  q = p;
+  q.out_int8 = true;
+  q.quant.per_channel = true;
+  q.semaphores = 4;  // records need a fifth
+  throws(q, "needs 5 semaphores", c);
+  q = p;
+  q.out_int8 = true;
+  q.quant.scale = 40000;
+  throws(q, "not int16", c);
+  q.quant.scale = 1;
+  q.quant.shift = 64;
+  throws(q, "shift 64", c);
+  // Per-channel records for 20000 channels do not fit tiny's 1 KiB SBUF.
+  q = p;
+  q.co = 20000;
+  q.out_int8 = true;
+  q.quant.per_channel = true;
+  throws(q, "too small for the buffers", cfg("tiny"));
+  // 2 x 64 x 64 pixels, 3x3, C = CO = 64 at P = 4: too many loads for one program.
+  q = p;
+  q.n = 2, q.h = q.w = 64, q.c = q.co = 64;
+  throws(q, "exceed the 16-bit semaphore", cfg("tiny"));
+}
+
+}  // namespace
+}  // namespace loom
