@@ -143,6 +143,30 @@ Conv2dParams random_params(const Config& c, std::mt19937_64& rng) {
   }
 }
 
+TEST(Conv2dReference, HandExampleAndOneByOneIsMatmul) {
+  // 1 x 3 x 3 x 1 input 1..9, 2 x 2 kernel [[1, 2], [3, 4]], CO = 1,
+  // stride 1, padding 1 on top and left only: out 3 x 3.
+  std::vector<int8_t> in = {1, 2, 3, 4, 5, 6, 7, 8, 9}, w = {1, 2, 3, 4};
+  RefConv2d s;
+  s.h = s.w = 3, s.kh = s.kw = 2, s.pad_top = s.pad_left = 1;
+  // out[0][0] = 4*1; out[0][1] = 3*1 + 4*2; out[1][0] = 2*1 + 4*4;
+  // out[1][1] = 1*1 + 2*2 + 3*4 + 4*5 = 37.
+  EXPECT_EQ(reference_conv2d(in, w, s), (std::vector<int32_t>{4, 11, 18, 18, 37, 47, 36, 67, 77}));
+  s.stride_h = s.stride_w = 2;  // out 2 x 2: rows / columns 0 and 2 of the above
+  EXPECT_EQ(reference_conv2d(in, w, s), (std::vector<int32_t>{4, 18, 36, 77}));
+
+  // A 1 x 1 convolution without padding is the GEMM [N H W x C] x [C x CO].
+  std::mt19937_64 rng(test_seed(0xc0ff));
+  RefConv2d g;
+  g.n = 2, g.h = 3, g.w = 5, g.c = 7, g.co = 4;
+  std::vector<int8_t> a(2 * 3 * 5 * 7), b(7 * 4);
+  for (auto& x : a) x = int8_t(rng());
+  for (auto& x : b) x = int8_t(rng());
+  EXPECT_EQ(reference_conv2d(a, b, g), reference_matmul(a, b, 2 * 3 * 5, 7, 4));
+  g.kh = 4;  // larger than the input height
+  EXPECT_THROW(reference_conv2d(a, b, g), std::invalid_argument);
+}
+
 TEST(Conv2dKernel, RandomShapesAllConfigs) {
   std::mt19937_64 rng(test_seed(0xc0a2));
   for (const char* name : {"tiny", "small", "medium"}) {

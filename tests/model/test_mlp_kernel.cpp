@@ -114,6 +114,34 @@ MlpProgram check_mlp(const Config& c, MlpParams p, std::mt19937_64& rng,
   return g;
 }
 
+TEST(MlpReference, IsTwoMatmulsWithRequant) {
+  std::mt19937_64 rng(test_seed(0x31ff));
+  const uint32_t b = 5, d0 = 7, d1 = 6, d2 = 3;
+  std::vector<int8_t> x(b * d0), w1(d0 * d1), w2(d1 * d2);
+  for (auto* v : {&x, &w1, &w2})
+    for (auto& e : *v) e = int8_t(rng());
+  std::vector<int32_t> bias(d1), scale(d1);
+  for (uint32_t j = 0; j < d1; ++j) {
+    bias[j] = int32_t(rng() % 2001) - 1000;
+    scale[j] = int32_t(rng() % 3000) - 1000;
+  }
+  const std::vector<int32_t> s1 = reference_matmul(x, w1, b, d0, d1);
+  std::vector<int8_t> h(b * d1);
+  for (size_t i = 0; i < h.size(); ++i)
+    h[i] = act_requant(s1[i], bias[i % d1], scale[i % d1], 7, true);
+  EXPECT_EQ(reference_mlp(x, w1, w2, b, d0, d1, d2, bias, scale, 7, true),
+            reference_matmul(h, w2, b, d1, d2));
+  // ReLU: with the hidden layer all negative (scale -1, large negative
+  // bias), H = 0 and so Y = 0.
+  std::vector<int32_t> neg(d1, -100000), minus(d1, -1);
+  EXPECT_EQ(reference_mlp(x, w1, w2, b, d0, d1, d2, neg, std::vector<int32_t>(d1, 1), 0, true),
+            std::vector<int32_t>(b * d2, 0));
+  EXPECT_NE(reference_mlp(x, w1, w2, b, d0, d1, d2, neg, minus, 0, false),
+            std::vector<int32_t>(b * d2, 0));
+  EXPECT_THROW(reference_mlp(x, w1, w2, b, d0 + 1, d1, d2, bias, scale, 7, true),
+               std::invalid_argument);
+}
+
 TEST(MlpKernel, RandomShapesAllConfigs) {
   std::mt19937_64 rng(test_seed(0x3170));
   for (const char* name : {"tiny", "small", "medium"}) {

@@ -132,9 +132,9 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
         s.f = bt;
         tile.steps.push_back(std::move(s));
       }
-      // H is rewritten here while layer 2 of the previous chunk may still
-      // read it? No: this ACT waits for its own last MM, which the PE runs
-      // after every layer-2 MM of the previous chunk (one in-order queue).
+      // One H buffer is enough: this ACT overwrites H tile j only after its
+      // own last MM, which the PE runs after every layer-2 MM of the
+      // previous batch tile (one in-order queue), the last readers of H.
       tile.act = detail::make_act(true, p.hidden, l1.sbuf_bs + 8 * j);
       tile.act.dst_addr = g.sbuf_h + j * xbytes;
       tiles.push_back(std::move(tile));

@@ -160,8 +160,9 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p);
 inline uint64_t conv2d_zero_bytes(const Config& cfg) { return cfg.psum_entries; }
 
 // Two-layer MLP:
-//   H = act_requant(X @ W1 (+ b1), hidden)  int8 [B x D1] (ReLU by default)
-//   Y = X' @ W2 with X' = H: int32 [B x D2], or act_requant(.., out) with out_int8
+//   H = act_requant(X @ W1, hidden)   int8 [B x D1] (per-channel b1 / scale1
+//                                     from the bs1 records, ReLU by default)
+//   Y = H @ W2                        int32 [B x D2], or act_requant(.., out)
 // X [B x D0], W1 [D0 x D1], W2 [D1 x D2] int8 row-major; Y row-major. H
 // stays in SBUF (docs/kernels.md "MLP").
 struct MlpParams {
