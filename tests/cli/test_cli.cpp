@@ -11,11 +11,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -439,7 +441,7 @@ TEST_F(Cli, BadArguments) {
   };
   const Case cases[] = {
       {{}, "a subcommand is required"},
-      {{"gemm"}, "unknown subcommand 'gemm'"},
+      {{"frob"}, "unknown subcommand 'frob'"},
       {{"--frobnicate"}, "unknown option '--frobnicate'"},
       {{"asm"}, "program is required"},
       {{"asm", src}, "--output is required"},
@@ -469,13 +471,21 @@ TEST_F(Cli, HelpOfEverySubcommand) {
     std::vector<std::string> mentions;
   };
   const Case cases[] = {
-      {{"--help"}, {"Usage: loom", "asm", "disasm", "configs", "--version", "Exit status"}},
+      {{"--help"},
+       {"Usage: loom", "asm", "disasm", "configs", "gemm", "run", "--version", "Exit status"}},
       {{"-h"}, {"Usage: loom"}},
       {{"asm", "--help"},
        {"Usage: loom asm", "PROGRAM.s", "-o,--output", "--config", "LINE:COLUMN"}},
       {{"disasm", "--help"},
        {"Usage: loom disasm", "PROGRAM.bin", "-o,--output", "--config", "stdout"}},
       {{"configs", "--help"}, {"Usage: loom configs", "--json"}},
+      {{"gemm", "--help"},
+       {"Usage: loom gemm", "--m", "--k", "--n", "--a", "--b", "--seed", "--out", "--config",
+        "--mode", "--dram-latency", "--waves", "--json", "3 FAIL"}},
+      {{"run", "--help"},
+       {"Usage: loom run", "PROGRAM.s", "--load", "--dump", "--expect", "--dram-base",
+        "--dram-size", "--mode", "--json"}},
+      {{"gemm", "--mode", "rtl", "--config", "nope", "--help"}, {"Usage: loom gemm"}},
       {{"asm", "-h", "--config", "nope"}, {"Usage: loom asm"}},
   };
   for (const Case& c : cases) {
@@ -532,6 +542,501 @@ TEST_F(Cli, ConfigsTableAndJson) {
     EXPECT_EQ(j[i]["axi_data_bytes"], c.axi_data_bytes);
     EXPECT_EQ(j[i]["default"], c.name == loom::kDefaultConfig);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Workloads: gemm and run on the untimed model (--mode model). The inputs are
+// .npy files written here and the results are read and checked here, with
+// this file's own .npy code and reference arithmetic (not the tool's).
+
+// A .npy file (version 1.0) as numpy.save writes it.
+std::string npy(const std::string& descr, const std::string& shape, const std::string& data,
+                const char* fortran = "False") {
+  std::string h =
+      "{'descr': '" + descr + "', 'fortran_order': " + fortran + ", 'shape': " + shape + ", }";
+  while ((10 + h.size() + 1) % 64 != 0) h += ' ';
+  h += '\n';
+  std::string f = "\x93NUMPY\x01";
+  f += '\0';
+  f += char(h.size() & 0xff);
+  f += char(h.size() >> 8);
+  return f + h + data;
+}
+
+std::string i8_npy(uint32_t rows, uint32_t cols, const std::vector<int8_t>& v) {
+  return npy("|i1", "(" + std::to_string(rows) + ", " + std::to_string(cols) + ")",
+             std::string(v.begin(), v.end()));
+}
+
+// A 2-D '<i4' .npy file's shape and elements (ADD_FAILURE on anything else).
+struct I32Matrix {
+  uint64_t rows = 0, cols = 0;
+  std::vector<int32_t> v;
+};
+I32Matrix read_i32_npy(const std::string& f) {
+  I32Matrix m;
+  if (f.size() < 10 || f.compare(0, 8, std::string("\x93NUMPY\x01\x00", 8)) != 0) {
+    ADD_FAILURE() << "not a version 1.0 .npy file";
+    return m;
+  }
+  const size_t hlen = uint8_t(f[8]) | (size_t(uint8_t(f[9])) << 8);
+  const std::string h = f.substr(10, hlen);
+  EXPECT_EQ((10 + hlen) % 64, 0u);
+  EXPECT_EQ(h.back(), '\n');
+  EXPECT_NE(h.find("'descr': '<i4'"), std::string::npos) << h;
+  EXPECT_NE(h.find("'fortran_order': False"), std::string::npos) << h;
+  const size_t sp = h.find("'shape': (");
+  if (sp == std::string::npos) {
+    ADD_FAILURE() << h;
+    return m;
+  }
+  std::istringstream shape(h.substr(sp + 10));
+  char comma = 0;
+  shape >> m.rows >> comma >> m.cols;
+  const std::string data = f.substr(10 + hlen);
+  if (data.size() != 4 * m.rows * m.cols) {
+    ADD_FAILURE() << "data size " << data.size() << " for " << m.rows << " x " << m.cols;
+    return m;
+  }
+  m.v.resize(m.rows * m.cols);
+  for (size_t i = 0; i < m.v.size(); ++i) {
+    uint32_t x = 0;
+    for (size_t b = 0; b < 4; ++b) x |= uint32_t(uint8_t(data[4 * i + b])) << (8 * b);
+    m.v[i] = int32_t(x);
+  }
+  return m;
+}
+
+std::vector<int32_t> matmul(const std::vector<int8_t>& a, const std::vector<int8_t>& b, size_t m,
+                            size_t k, size_t n) {
+  std::vector<int32_t> c(m * n, 0);
+  for (size_t i = 0; i < m; ++i)
+    for (size_t j = 0; j < n; ++j) {
+      int64_t s = 0;
+      for (size_t x = 0; x < k; ++x) s += int64_t(a[i * k + x]) * b[x * n + j];
+      c[i * n + j] = int32_t(s);  // |s| < 2^31 for K <= 2^17
+    }
+  return c;
+}
+
+std::vector<int8_t> random_i8(size_t n, std::mt19937_64& rng) {
+  std::vector<int8_t> v(n);
+  for (auto& x : v) x = int8_t(rng());
+  return v;
+}
+
+uint64_t test_seed() {
+  const char* s = std::getenv("LOOM_SEED");
+  const uint64_t seed = s && *s ? std::strtoull(s, nullptr, 0) : 20261122;
+  std::printf("LOOM_SEED=%llu\n", static_cast<unsigned long long>(seed));
+  return seed;
+}
+
+TEST_F(Cli, GemmRandomShapesEqualTheReference) {
+  struct Shape {
+    uint32_t m, k, n;
+    const char* config;
+  };
+  std::vector<Shape> shapes = {{1, 1, 1, "tiny"},        {256, 256, 256, "small"},
+                               {255, 1, 3, "small"},     {17, 33, 65, "tiny"},
+                               {100, 37, 200, "medium"}, {3, 129, 7, "trn"},
+                               {129, 5, 255, "small"}};
+  std::mt19937_64 rng(test_seed());
+  const char* configs[] = {"tiny", "small", "medium", "trn"};
+  for (int i = 0; i < 5; ++i)
+    shapes.push_back({uint32_t(1 + rng() % 256), uint32_t(1 + rng() % 256),
+                      uint32_t(1 + rng() % 256), configs[rng() % 4]});
+  for (const Shape& s : shapes) {
+    SCOPED_TRACE(testing::Message() << s.m << "x" << s.k << "x" << s.n << " on " << s.config);
+    const std::vector<int8_t> a = random_i8(size_t(s.m) * s.k, rng);
+    const std::vector<int8_t> b = random_i8(size_t(s.k) * s.n, rng);
+    const std::string fa = file("a.npy", i8_npy(s.m, s.k, a));
+    const std::string fb = file("b.npy", i8_npy(s.k, s.n, b));
+    const std::string out = path("c.npy").string();
+    // M, K, N from the files; --n given too (it must agree).
+    const Result r = loom({"gemm", "--a", fa, "--b", fb, "--n", std::to_string(s.n), "--out", out,
+                           "--config", s.config});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(r.out.find("result"), std::string::npos);
+    EXPECT_NE(r.out.find("PASS"), std::string::npos);
+    const I32Matrix c = read_i32_npy(slurp(out));
+    EXPECT_EQ(c.rows, s.m);
+    EXPECT_EQ(c.cols, s.n);
+    EXPECT_TRUE(c.v == matmul(a, b, s.m, s.k, s.n));
+    fs::remove(out);
+  }
+}
+
+// docs/cli.md "Generated inputs": element i is the top byte of the i-th
+// output of std::mt19937_64(seed), A's M*K elements first, then B's.
+TEST_F(Cli, GemmSeededInputsAreTheDocumentedOnes) {
+  const uint32_t m = 9, k = 20, n = 11;
+  for (const uint64_t seed : {uint64_t(1), uint64_t(77), uint64_t(0xdeadbeefcafe)}) {
+    std::mt19937_64 g(seed);
+    std::vector<int8_t> a(m * k), b(k * n);
+    for (auto& x : a) x = int8_t(uint8_t(g() >> 56));
+    for (auto& x : b) x = int8_t(uint8_t(g() >> 56));
+    const std::string out = path("c.npy").string();
+    const Result r = loom({"gemm", "--m", "9", "--k", "20", "--n", "11", "--seed",
+                           std::to_string(seed), "--out", out});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("seed " + std::to_string(seed)), std::string::npos) << r.out;
+    EXPECT_TRUE(read_i32_npy(slurp(out)).v == matmul(a, b, m, k, n)) << seed;
+  }
+  // Without --seed: seed 1.
+  ASSERT_EQ(loom({"gemm", "--m", "9", "--k", "20", "--n", "11", "--out", path("d.npy")}).code, 0);
+  ASSERT_EQ(
+      loom({"gemm", "--m", "9", "--k", "20", "--n", "11", "--seed", "1", "--out", path("e.npy")})
+          .code,
+      0);
+  EXPECT_EQ(slurp(path("d.npy")), slurp(path("e.npy")));
+
+  // Only A from a file: B is drawn from the seed, first draw.
+  std::mt19937_64 g(5);
+  std::vector<int8_t> b(k * n);
+  for (auto& x : b) x = int8_t(uint8_t(g() >> 56));
+  const std::vector<int8_t> a(m * k, 3);
+  ASSERT_EQ(loom({"gemm", "--a", file("a.npy", i8_npy(m, k, a)), "--n", "11", "--seed", "5",
+                  "--out", path("f.npy")})
+                .code,
+            0);
+  EXPECT_TRUE(read_i32_npy(slurp(path("f.npy"))).v == matmul(a, b, m, k, n));
+}
+
+TEST_F(Cli, GemmJsonReport) {
+  const std::string json = path("r.json").string();
+  const Result r = loom({"gemm", "--m", "40", "--k", "24", "--n", "100", "--config", "medium",
+                         "--dram-latency", "250", "--json", json, "--out", path("c.npy")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* s :
+       {"cycles", "n/a (untimed model)", "array utilization", "busy per engine", "MACs", "96000",
+        "DMA bytes loaded", "transactions compared", "mismatches", "PASS"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+  const nlohmann::json j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["command"], "loom gemm");
+  EXPECT_EQ(j["result"], "PASS");
+  EXPECT_EQ(j["mode"], "model");
+  EXPECT_EQ(j["timed"], false);
+  EXPECT_EQ(j["config"]["name"], "medium");
+  EXPECT_EQ(j["config"]["partitions"], 16);
+  EXPECT_EQ(j["workload"]["kind"], "gemm");
+  EXPECT_EQ(j["workload"]["m"], 40);
+  EXPECT_EQ(j["workload"]["k"], 24);
+  EXPECT_EQ(j["workload"]["n"], 100);
+  EXPECT_EQ(j["workload"]["seed"], 1);
+  EXPECT_EQ(j["dram_latency"], 250);
+  EXPECT_TRUE(j["cycles"].is_null());
+  EXPECT_TRUE(j["utilization_percent"].is_null());
+  EXPECT_TRUE(j["transactions_compared"].is_null());
+  EXPECT_EQ(j["macs"], 40 * 24 * 100);
+  EXPECT_EQ(j["mismatches"], 0);
+  ASSERT_EQ(j["engines"].size(), 5u);
+  uint64_t sum = 0;
+  for (const char* e : {"seq", "dma0", "dma1", "pe", "act"}) {
+    EXPECT_TRUE(j["engines"][e]["busy_percent"].is_null()) << e;
+    sum += j["engines"][e]["instructions"].get<uint64_t>();
+  }
+  EXPECT_EQ(sum, j["instructions_executed"].get<uint64_t>());
+  EXPECT_EQ(j["instructions_executed"], j["program_instructions"]);
+  EXPECT_GT(j["engines"]["pe"]["instructions"].get<uint64_t>(), 0u);
+  // Every operand byte is loaded at least once, C stored exactly once.
+  EXPECT_GE(j["dma"]["load_bytes"].get<uint64_t>(), 40u * 24 + 24 * 100);
+  EXPECT_EQ(j["dma"]["store_bytes"], 40 * 100 * 4);
+  EXPECT_EQ(j["dma"]["bytes"], j["dma"]["load_bytes"].get<uint64_t>() + 40 * 100 * 4);
+  EXPECT_EQ(j["core_status"]["done"], true);
+  EXPECT_TRUE(j["core_status"]["error"].is_null());
+  ASSERT_EQ(j["checks"].size(), 2u);
+  EXPECT_EQ(j["checks"][0]["compared"], 40 * 100);
+  EXPECT_EQ(j["checks"][0]["mismatches"], 0);
+  EXPECT_EQ(j["outputs"]["out"], path("c.npy").string());
+  EXPECT_EQ(j["outputs"]["json"], json);
+}
+
+TEST_F(Cli, GemmMalformedInputs) {
+  const std::vector<int8_t> a(12, 1), b(20, 2);
+  const std::string good_b = file("b.npy", i8_npy(4, 5, b));
+  const std::string i8_34 = std::string(12, '\1');
+  struct Case {
+    const char* name;
+    std::string bytes;
+    std::vector<std::string> extra;  // more options
+    const char* message;
+  };
+  const Case cases[] = {
+      {"bad magic", "PK\x03\x04 a zip file", {}, "no \\x93NUMPY magic"},
+      {"empty", "", {}, "no \\x93NUMPY magic"},
+      {"bad version",
+       std::string("\x93NUMPY\x09\x00", 8) + i8_npy(3, 4, a).substr(8),
+       {},
+       "version 9.0"},
+      {"header not a dict", npy("|i1", "(3, 4)", i8_34).replace(10, 1, "["), {}, "not a dict"},
+      {"int32 A", npy("<i4", "(3, 4)", std::string(48, '\0')), {}, "A must be int8"},
+      {"uint8 A", npy("|u1", "(3, 4)", i8_34), {}, "A must be int8"},
+      {"float A", npy("<f4", "(3, 4)", std::string(48, '\0')), {}, "'<f4' is not supported"},
+      {"fortran order", npy("|i1", "(3, 4)", i8_34, "True"), {}, "fortran_order is True"},
+      {"1-D", npy("|i1", "(12,)", i8_34), {}, "2 dimensions"},
+      {"3-D", npy("|i1", "(1, 3, 4)", i8_34), {}, "2 dimensions"},
+      {"zero rows", npy("|i1", "(0, 4)", ""), {}, "1.."},
+      {"truncated header", i8_npy(3, 4, a).substr(0, 70), {}, "truncated .npy header"},
+      {"truncated data", i8_npy(3, 4, a).substr(0, 128 + 11), {}, "truncated data"},
+      {"trailing bytes", i8_npy(3, 4, a) + "x", {}, "data size mismatch"},
+      {"huge shape", npy("|i1", "(4294967296, 4294967296)", i8_34), {}, "too large"},
+      {"K differs from B", i8_npy(3, 5, std::vector<int8_t>(15)), {}, "does not match K = 5"},
+      {"--m disagrees", i8_npy(3, 4, a), {"--m", "4"}, "shape [3, 4] does not match --m 4"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string fa = file("a.npy", c.bytes);
+    std::vector<std::string> args = {"gemm",
+                                     "--a",
+                                     fa,
+                                     "--b",
+                                     good_b,
+                                     "--out",
+                                     path("c.npy").string(),
+                                     "--json",
+                                     path("r.json").string()};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    const Result r = loom(args);
+    // K differs: B is the file whose shape is wrong.
+    const std::string who = std::string(c.name) == "K differs from B" ? good_b : fa;
+    expect_error(r, 1, {who + ": error: ", c.message});
+    EXPECT_EQ(listing(), (std::vector<std::string>{"a.npy", "b.npy"}));
+  }
+  expect_error(loom({"gemm", "--a", path("nope.npy").string(), "--b", good_b}), 1,
+               {"nope.npy: error: cannot read", "No such file"});
+  expect_error(loom({"gemm", "--a", dir_.string(), "--b", good_b}), 1, {"is a directory"});
+}
+
+TEST_F(Cli, GemmUsageErrors) {
+  struct Case {
+    std::vector<std::string> args;
+    std::vector<std::string> message;
+  };
+  const Case cases[] = {
+      {{"gemm", "--k", "4", "--n", "5"}, {"--m is required without --a"}},
+      {{"gemm", "--m", "4", "--n", "5"}, {"--k is required"}},
+      {{"gemm", "--m", "4", "--k", "5"}, {"--n is required without --b"}},
+      {{"gemm", "--m", "abc", "--k", "4", "--n", "5"}, {"--m", "abc"}},
+      {{"gemm", "--m", "4", "--k", "4x", "--n", "5"}, {"--k", "4x"}},
+      {{"gemm", "--m", "0", "--k", "4", "--n", "5"}, {"M 0 is out of range 1..65535"}},
+      {{"gemm", "--m", "-3", "--k", "4", "--n", "5"}, {"M -3 is out of range"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "65536"}, {"N 65536 is out of range"}},
+      {{"gemm", "--m", "65535", "--k", "65535", "--n", "65535"}, {"MACs is more than"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--seed", "x"}, {"--seed"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--frob"}, {"--frob"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "extra"}, {"extra"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--config", "huge"},
+       {"unknown configuration 'huge'"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "fpga"}, {"--mode", "fpga"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "rtl"},
+       {"--mode rtl needs the whole-core RTL", "not built yet"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "cosim"},
+       {"--mode cosim needs the whole-core RTL"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--waves", "w.fst"},
+       {"--waves needs --mode rtl or cosim"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--dram-latency", "-1"}, {"--dram-latency"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--dram-latency", "1e9"}, {"--dram-latency"}},
+  };
+  for (const Case& c : cases) {
+    std::string joined;
+    for (const std::string& a : c.args) joined += a + " ";
+    SCOPED_TRACE(joined);
+    std::vector<std::string> args = c.args;
+    args.insert(args.end(), {"--out", path("c.npy").string(), "--json", path("r.json").string()});
+    std::vector<std::string> expect = c.message;
+    expect.push_back("loom gemm: error: ");
+    expect.push_back("see 'loom gemm --help'");
+    expect_error(loom(args), 2, expect);
+    EXPECT_TRUE(listing().empty());
+  }
+}
+
+TEST_F(Cli, GemmUnwritableOutputs) {
+  const std::vector<std::string> gemm = {"gemm", "--m", "4", "--k", "4", "--n", "4"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = gemm;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  expect_error(loom(with({"--out", path("no/dir/c.npy").string()})), 1,
+               {"c.npy: error: cannot write", "No such file"});
+  expect_error(loom(with({"--json", dir_.string()})), 1, {"cannot write: is a directory"});
+  expect_error(loom(with({"--out", path("c.npy").string(), "--json", path("no/r.json").string()})),
+               1, {"r.json: error: cannot write"});
+  EXPECT_TRUE(listing().empty());
+  if (::geteuid() != 0) {
+    fs::create_directory(path("ro"));
+    fs::permissions(path("ro"), fs::perms::owner_read | fs::perms::owner_exec);
+    expect_error(loom(with({"--out", path("ro/c.npy").string()})), 1,
+                 {"c.npy: error: cannot write", "Permission denied"});
+    EXPECT_TRUE(fs::is_empty(path("ro")));
+  }
+  // An existing output is replaced only by a successful run.
+  const std::string out = file("c.npy", "old");
+  expect_error(loom(with({"--out", out, "--mode", "rtl"})), 2, {"whole-core RTL"});
+  EXPECT_EQ(slurp(out), "old");
+}
+
+// docs/isa.md's example tile with an int32 result: C[m][f] = sum_k W[k][m] B[k][f].
+const char* kRunTile =
+    R"(dma.load q=0 dram=0x10000 row_stride=64 rows=8 row_bytes=64 part=0 sbuf=0 signal=s0
+dma.load q=1 dram=0x20000 row_stride=8 rows=8 row_bytes=8 part=0 sbuf=0x200 signal=s0
+ldw sbuf=0x200 k=8 m=8 wait=s0>=2
+mm sbuf=0 f=64 bank=0 signal=s1
+act.copy bank=0 m=8 f=64 dst=0x400 wait=s1>=1 signal=s2
+dma.store q=0 dram=0x30000 row_stride=256 rows=8 row_bytes=256 part=0 sbuf=0x400 wait=s2>=1 signal=s3
+end wait=s3>=1
+)";
+
+TEST_F(Cli, RunLoadsRunsAndDumps) {
+  std::mt19937_64 rng(test_seed());
+  const std::vector<int8_t> mov = random_i8(8 * 64, rng), w = random_i8(8 * 8, rng);
+  std::vector<int32_t> want(8 * 64, 0);
+  for (size_t m = 0; m < 8; ++m)
+    for (size_t f = 0; f < 64; ++f)
+      for (size_t k = 0; k < 8; ++k) want[m * 64 + f] += int32_t(w[k * 8 + m]) * mov[k * 64 + f];
+  std::string want_bytes;
+  for (const int32_t x : want)
+    for (int b = 0; b < 4; ++b) want_bytes += char(uint32_t(x) >> (8 * b));
+
+  const std::string src = file("tile.s", kRunTile);
+  const std::string fb = file("b.npy", i8_npy(8, 64, mov));               // .npy: its data
+  const std::string fw = file("w.bin", std::string(w.begin(), w.end()));  // raw bytes
+  const std::string fe = file("want.bin", want_bytes);
+  const std::string json = path("r.json").string();
+  const std::string args_dumps[] = {"0x30000:int32[8,64]=" + path("c.npy").string(),
+                                    "196608:2048=" + path("c.bin").string(),
+                                    "0x30000:16=" + path("c16.npy").string()};
+  Result r = loom({"run", src, "--load", "0x10000=" + fb, "--load", "0x20000=" + fw, "--dump",
+                   args_dumps[0], "--dump", args_dumps[1], "--dump", args_dumps[2], "--expect",
+                   "0x30000=" + fe, "--json", json});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("PASS"), std::string::npos);
+  const I32Matrix c = read_i32_npy(slurp(path("c.npy")));
+  EXPECT_EQ(c.rows, 8u);
+  EXPECT_EQ(c.cols, 64u);
+  EXPECT_TRUE(c.v == want);
+  EXPECT_EQ(slurp(path("c.bin")), want_bytes);
+  const std::string c16 = slurp(path("c16.npy"));
+  EXPECT_NE(c16.find("'descr': '|u1'"), std::string::npos);
+  EXPECT_NE(c16.find("'shape': (16,)"), std::string::npos);
+  EXPECT_EQ(c16.substr(c16.size() - 16), want_bytes.substr(0, 16));
+  nlohmann::json j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["result"], "PASS");
+  EXPECT_EQ(j["workload"]["format"], "assembly");
+  EXPECT_EQ(j["program_instructions"], 7);
+  EXPECT_EQ(j["macs"], 8 * 8 * 64);
+  EXPECT_EQ(j["checks"][0]["compared"], 2048);
+  EXPECT_EQ(j["outputs"]["dumps"].size(), 3u);
+
+  // The binary of the same program does the same; a wrong --expect is a FAIL
+  // (exit 3): the report on stdout, one line on stderr, the JSON says FAIL.
+  ASSERT_EQ(loom({"asm", src, "-o", path("tile.bin").string()}).code, 0);
+  std::string bad = want_bytes;
+  bad[100] ^= 1;
+  r = loom({"run", path("tile.bin").string(), "--load", "0x10000=" + fb, "--load", "0x20000=" + fw,
+            "--expect", "0x30000=" + file("bad.bin", bad), "--json", json});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_EQ(lines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("loom run: FAIL: DRAM 0x30000 == "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 of 2048 differ, first byte 0x30064"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("FAIL"), std::string::npos);
+  j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["result"], "FAIL");
+  EXPECT_EQ(j["workload"]["format"], "binary");
+  EXPECT_EQ(j["mismatches"], 1);
+}
+
+TEST_F(Cli, RunBadPrograms) {
+  // Assembler errors and malformed binaries: exit 1 before running.
+  expect_error(loom({"run", file("bad.s", "nop\nldw sbuf=0 k=8\n")}), 1,
+               {"bad.s:2:1: error: missing operand 'm'"});
+  expect_error(loom({"run", file("big.s", "ldw sbuf=0 k=8 m=8\n"), "--config", "tiny"}), 1,
+               {"big.s:1:1: error: ILLEGAL_FIELD"});
+  expect_error(loom({"run", file("odd.bin", std::string(33, '\0'))}), 1,
+               {"odd.bin: error: ", "not a multiple of 32"});
+  expect_error(loom({"run", path("nope.s").string()}), 1, {"nope.s: error: cannot read"});
+
+  // Programs that run and stop with a core error: FAIL, exit 3, the error
+  // and its instruction named.
+  struct Case {
+    const char* source;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"nop\n", "PROGRAM_OVERRUN"},
+      {"ldw sbuf=0 k=8 m=8 wait=s0>=1\nend\n", "SEM_TIMEOUT"},
+      {"dma.load q=0 dram=0x2000000 row_stride=8 rows=1 row_bytes=8 part=0 sbuf=0\nend\n",
+       "DRAM_WINDOW"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.source);
+    const Result r = loom({"run", file("p.s", c.source), "--json", path("r.json").string()});
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("loom run: FAIL: instruction "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(slurp(path("r.json")));
+    EXPECT_EQ(j["result"], "FAIL");
+    EXPECT_EQ(j["core_status"]["error"], c.message);
+    EXPECT_EQ(j["core_status"]["done"], false);
+  }
+
+  // A bad instruction word in a binary stops the program there.
+  ASSERT_EQ(loom({"asm", file("t.s", kRunTile), "-o", path("t.bin").string()}).code, 0);
+  std::string bin = slurp(path("t.bin"));
+  bin[2 * 32] = char(0x7f);
+  const Result r = loom({"run", file("t.bin", bin)});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("instruction 2: ILLEGAL_OPCODE"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, RunArgumentErrors) {
+  const std::string src = file("t.s", kRunTile);
+  const std::string f = file("f.bin", std::string(16, '\1'));
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  const Case cases[] = {
+      {{"run"}, "program is required"},
+      {{"run", src, "--load", f}, "expected ADDR=FILE"},
+      {{"run", src, "--load", "=" + f}, "expected ADDR=FILE"},
+      {{"run", src, "--load", "zz=" + f}, "'zz' is not a number"},
+      {{"run", src, "--load", "-1=" + f}, "'-1' is not a number"},
+      {{"run", src, "--load", "0xfffff8=" + f}, "16 bytes at 0xfffff8 are outside the DRAM window"},
+      {{"run", src, "--load", "0x10=" + f, "--dram-base", "0x100"}, "outside the DRAM window"},
+      {{"run", src, "--expect", "0x1000000=" + f}, "outside the DRAM window"},
+      {{"run", src, "--dump", "0x100=" + path("d.bin").string()}, "expected ADDR:BYTES=FILE"},
+      {{"run", src, "--dump", "0x100:float32[2]=" + path("d.bin").string()}, "unknown dtype"},
+      {{"run", src, "--dump", "0x100:int32[2,x]=" + path("d.bin").string()}, "expected"},
+      {{"run", src, "--dump", "0xffffff:2=" + path("d.bin").string()}, "outside the DRAM window"},
+      {{"run", src, "--dump", "0:int64[4294967296,4294967296]=" + path("d.npy").string()},
+       "shape too large"},
+      {{"run", src, "--dram-size", "0x80000000"}, "more than this tool allocates"},
+      {{"run", src, "--dram-size", "lots"}, "'lots' is not a number"},
+      {{"run", src, "--dram-base", "0xffffffffffffffff"}, "overflows"},
+      {{"run", src, "--config", "nope"}, "unknown configuration"},
+      {{"run", src, "--mode", "rtl"}, "needs the whole-core RTL"},
+      {{"run", src, "--waves", "w.fst"}, "--waves needs --mode rtl or cosim"},
+  };
+  for (const Case& c : cases) {
+    std::string joined;
+    for (const std::string& a : c.args) joined += a + " ";
+    SCOPED_TRACE(joined);
+    expect_error(loom(c.args), 2, {"loom run: error: ", c.message, "see 'loom run --help'"});
+    EXPECT_EQ(listing(), (std::vector<std::string>{"f.bin", "t.s"}));
+  }
+  // Input files: exit 1.
+  expect_error(loom({"run", src, "--load", "0=" + path("nope.bin").string()}), 1,
+               {"nope.bin: error: cannot read"});
+  expect_error(loom({"run", src, "--load", "0=" + file("bad.npy", "\x93NUMPY\x01")}), 1,
+               {"bad.npy: error: ", "no version"});
+  expect_error(loom({"run", src, "--dump", "0:4=" + path("no/dir/d.bin").string()}), 1,
+               {"d.bin: error: cannot write"});
 }
 
 }  // namespace
