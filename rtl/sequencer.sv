@@ -160,7 +160,7 @@ module sequencer #(
     id  = w[12:8];
     val = w[28:13];
     cur = (32'(id) < Semaphores) ? 32'(s[32'(id)*16 +: 16]) : 32'd0;
-    return (val == '0) || (cur >= 32'(val));
+    wait_ok = (val == '0) || (cur >= 32'(val));
   endfunction
 
   // ---------------------------------------------------------------------------
@@ -346,10 +346,10 @@ module sequencer #(
 
   // In-flight entry fields.
   function automatic logic [15:0] i_tag(input int unsigned s, input logic [NI*IW-1:0] r);
-    return r[s*IW + 45 +: 16];
+    i_tag = r[s*IW + 45 +: 16];
   endfunction
   function automatic logic [31:0] i_index(input int unsigned s, input logic [NI*IW-1:0] r);
-    return r[s*IW + 13 +: 32];
+    i_index = r[s*IW + 13 +: 32];
   endfunction
 
   // ---------------------------------------------------------------------------
@@ -360,27 +360,27 @@ module sequencer #(
   logic [1:0] dma_ok;
   assign dma_ok = {dma_cpl_valid_i[1] && dma_cpl_err_i[7:4] == '0,
                    dma_cpl_valid_i[0] && dma_cpl_err_i[3:0] == '0};
+  logic [NSig-1:0]    sv;  // source events
+  logic [NSig*13-1:0] sf;  // their {sig_inc, sig_sem} (instruction bits 41:29)
+  logic [NSig*32-1:0] sx;  // their instruction indices
+  assign sv = {d_ok && d_seqsync && d_wait_ok, h_sync_done, dma_ok, act_done_i, pe_mm_retire_i,
+               pe_ldw_retire_i};
   always_comb begin
-    logic [NSig-1:0] v;
-    logic [12:0]     f [NSig];  // {sig_inc, sig_sem} (instruction bits 41:29)
-    logic [31:0]     x [NSig];
-    v = {d_ok && d_seqsync && d_wait_ok, h_sync_done, dma_ok, act_done_i, pe_mm_retire_i,
-         pe_ldw_retire_i};
     for (int s = 0; s < 5; s++) begin
-      f[s] = i_rdata[s*IW +: 13];
-      x[s] = i_index(s, i_rdata);
+      sf[s*13 +: 13] = i_rdata[s*IW +: 13];
+      sx[s*32 +: 32] = i_index(s, i_rdata);
     end
     for (int e = 0; e < 4; e++) begin
-      f[5 + e] = h_word[e*256 + 29 +: 13];
-      x[5 + e] = h_idx[e*32 +: 32];
+      sf[(5 + e)*13 +: 13] = h_word[e*256 + 29 +: 13];
+      sx[(5 + e)*32 +: 32] = h_idx[e*32 +: 32];
     end
-    f[9] = f_word[41:29];
-    x[9] = dec_idx_q;
+    sf[9*13 +: 13] = f_word[41:29];
+    sx[9*32 +: 32] = dec_idx_q;
     for (int i = 0; i < NSig; i++) begin
-      sig_valid[i]        = running && v[i] && (f[i][12:5] != '0);
-      sig_sem[i*5 +: 5]   = f[i][4:0];
-      sig_inc[i*8 +: 8]   = f[i][12:5];
-      sig_index[i*32 +: 32] = x[i];
+      sig_valid[i]          = running && sv[i] && (sf[i*13 + 5 +: 8] != '0);
+      sig_sem[i*5 +: 5]     = sf[i*13 +: 5];
+      sig_inc[i*8 +: 8]     = sf[i*13 + 5 +: 8];
+      sig_index[i*32 +: 32] = sx[i*32 +: 32];
     end
   end
 
