@@ -10,6 +10,7 @@
 #include <random>
 #include <tuple>
 
+#include "kernel_test_util.h"
 #include "loom/asm.h"
 #include "loom/kernels.h"
 #include "loom/program_exec.h"
@@ -67,8 +68,8 @@ std::vector<uint32_t> max_waits(const std::vector<Instr>& prog, uint32_t sems) {
 }
 
 std::string shape(const Config& c, const GemmParams& p) {
-  return fmt::format("{} M={} K={} N={} a_transposed={} out_int8={}", c.name, p.m, p.k, p.n,
-                     p.a_transposed, p.out_int8);
+  return fmt::format("{} M={} K={} N={} a_transposed={} out_int8={} reuse_b={}", c.name, p.m, p.k,
+                     p.n, p.a_transposed, p.out_int8, p.reuse_b);
 }
 
 // Generates, executes and checks one GEMM.
@@ -140,9 +141,14 @@ void check_gemm(const Config& c, GemmParams p, std::mt19937_64& rng) {
   EXPECT_EQ(r.executed, g.program.size());
   const uint64_t T = uint64_t(g.tiles_m) * g.tiles_k * g.tiles_n,
                  U = uint64_t(g.tiles_m) * g.tiles_n;
-  EXPECT_EQ(r.instrs[uint32_t(ExecQueue::kDma0)], 2 * T);
+  // A tiles every step; B tiles every step, or once per panel when resident.
+  const uint64_t b_tiles = g.b_resident ? uint64_t(g.tiles_n) * g.tiles_k : T;
+  EXPECT_EQ(g.operand_loads, T + b_tiles);
+  EXPECT_EQ(r.instrs[uint32_t(ExecQueue::kDma0)], T + b_tiles);
   EXPECT_EQ(r.instrs[uint32_t(ExecQueue::kDma1)], U);
-  EXPECT_EQ(r.dma_load_bytes, uint64_t(g.tiles_n) * p.m * p.k + uint64_t(g.tiles_m) * p.k * p.n);
+  EXPECT_EQ(r.dma_load_bytes,
+            uint64_t(g.tiles_n) * p.m * p.k + (g.b_resident ? 1 : uint64_t(g.tiles_m)) * p.k * p.n);
+  EXPECT_EQ(g.b_resident && !p.reuse_b, false);
   EXPECT_EQ(r.dma_store_bytes, gemm_c_bytes(p));
   EXPECT_LE(g.sbuf_used, c.sbuf_bytes);
 
@@ -172,15 +178,17 @@ TEST(GemmKernel, EdgeShapesAllConfigs) {
         {P, P, c.psum_entries},
         {2 * P + 3, 2 * P + 5, 2 * c.psum_entries + 7}};
     for (auto [m, k, n] : shapes)
-      for (bool at : {false, true}) {
-        GemmParams p;
-        p.m = m;
-        p.k = k;
-        p.n = n;
-        p.a_transposed = at;
-        check_gemm(c, p, rng);
-        if (HasFatalFailure()) return;
-      }
+      for (bool at : {false, true})
+        for (bool reuse : {true, false}) {
+          GemmParams p;
+          p.m = m;
+          p.k = k;
+          p.n = n;
+          p.a_transposed = at;
+          p.reuse_b = reuse;
+          check_gemm(c, p, rng);
+          if (HasFatalFailure()) return;
+        }
   }
 }
 
@@ -195,6 +203,7 @@ TEST(GemmKernel, RandomShapesUpTo64) {
       p.k = dim(rng);
       p.n = dim(rng);
       p.a_transposed = rng() & 1;
+      p.reuse_b = rng() % 4 != 0;
       check_gemm(c, p, rng);
       if (HasFatalFailure()) return;
     }
@@ -236,16 +245,36 @@ TEST(GemmKernel, Tiling) {
   EXPECT_EQ(g.tiles_m, 3u);
   EXPECT_EQ(g.tiles_k, 2u);
   EXPECT_EQ(g.tiles_n, 3u);
+  // B resident: one panel of tiles_k = 2 B tiles (64 bytes each).
+  EXPECT_TRUE(g.b_resident);
+  EXPECT_EQ(g.panels, 1u);
+  EXPECT_EQ(g.sbuf_b[0], g.sbuf_b[1]);
+  EXPECT_EQ(g.operand_loads, 3u * 3 * 2 + 3 * 2);
+  GemmParams q = p;
+  q.reuse_b = false;
+  const GemmProgram g2 = gemm_program(c, q);
+  EXPECT_FALSE(g2.b_resident);
+  EXPECT_EQ(g2.operand_loads, 2u * 3 * 3 * 2);
   // Buffers do not overlap and start on SBUF words.
-  std::vector<std::pair<uint32_t, uint32_t>> bufs = {
-      {g.sbuf_a[0], g.tile_m}, {g.sbuf_a[1], g.tile_m},     {g.sbuf_b[0], g.tile_n},
-      {g.sbuf_b[1], g.tile_n}, {g.sbuf_c[0], 4 * g.tile_n}, {g.sbuf_c[1], 4 * g.tile_n}};
-  std::sort(bufs.begin(), bufs.end());
-  for (size_t i = 0; i < bufs.size(); ++i) {
-    EXPECT_EQ(bufs[i].first % c.sbuf_word_bytes, 0u);
-    if (i + 1 < bufs.size()) {
-      EXPECT_LE(bufs[i].first + bufs[i].second, bufs[i + 1].first);
+  for (const GemmProgram* x : {&g, &g2}) {
+    std::vector<std::pair<uint32_t, uint32_t>> bufs = {{x->sbuf_a[0], x->tile_m},
+                                                       {x->sbuf_a[1], x->tile_m},
+                                                       {x->sbuf_c[0], 4 * x->tile_n},
+                                                       {x->sbuf_c[1], 4 * x->tile_n}};
+    if (x->b_resident) {
+      bufs.push_back({x->sbuf_b[0], x->tiles_k * x->tile_n});
+    } else {
+      bufs.push_back({x->sbuf_b[0], x->tile_n});
+      bufs.push_back({x->sbuf_b[1], x->tile_n});
     }
+    std::sort(bufs.begin(), bufs.end());
+    for (size_t i = 0; i < bufs.size(); ++i) {
+      EXPECT_EQ(bufs[i].first % c.sbuf_word_bytes, 0u);
+      if (i + 1 < bufs.size()) {
+        EXPECT_LE(bufs[i].first + bufs[i].second, bufs[i + 1].first);
+      }
+    }
+    EXPECT_EQ(x->sbuf_used, bufs.back().first + 4 * x->tile_n);  // C1 last
   }
   // Every wait is on signals of earlier instructions (so in-order dispatch
   // with finite queues cannot deadlock): the signals before instruction i
@@ -258,13 +287,16 @@ TEST(GemmKernel, Tiling) {
     }
     if (in.sem.has_signal()) s[in.sem.sig_sem] += in.sem.sig_inc;
   }
-  // SBUF use at the largest tiles (docs/kernels.md).
-  for (auto [name, bytes] : {std::pair{"tiny", 176u}, {"small", 656u}, {"medium", 1408u}}) {
+  // SBUF use at the largest tiles (docs/kernels.md), B reloaded and resident.
+  for (auto [name, bytes, resident] :
+       {std::tuple{"tiny", 176u, 656u}, {"small", 656u, 1552u}, {"medium", 1408u, 2176u}}) {
     GemmParams big;
     big.m = big.k = big.n = 128;
+    EXPECT_EQ(gemm_program(cfg(name), big).sbuf_used, resident) << name;
+    big.reuse_b = false;
     EXPECT_EQ(gemm_program(cfg(name), big).sbuf_used, bytes) << name;
   }
-  // 512^3 at P = 4: 2 * 128 * 128 * 32 loads exceed the 16-bit counter.
+  // 512^3 at P = 4: 128 * 128 * 32 A loads alone exceed the 16-bit counter.
   GemmParams huge;
   huge.m = huge.k = huge.n = 512;
   EXPECT_THROW(gemm_program(cfg("tiny"), huge), std::invalid_argument);
@@ -272,6 +304,59 @@ TEST(GemmKernel, Tiling) {
   GemmParams few;
   few.semaphores = 3;
   EXPECT_THROW(gemm_program(c, few), std::invalid_argument);
+}
+
+TEST(GemmKernel, EveryWaitIsNeeded) {
+  // 3 x 3 x 2 tiles on tiny (6 output tiles > 2 PSUM banks + 2 C buffers):
+  // dropping any kind of wait breaks the result under some interleaving or
+  // deadlocks, with B reloaded and with B resident.
+  std::mt19937_64 rng(test_seed(0x6d07));
+  const Config c = cfg("tiny");
+  for (bool reuse : {true, false}) {
+    GemmParams p;
+    p.m = 9;
+    p.k = 10;
+    p.n = 20;
+    p.a_transposed = true;
+    p.reuse_b = reuse;
+    check_gemm(c, p, rng);  // the program is right for this shape
+    if (HasFatalFailure()) return;
+    GemmCase gc = make_case(p, rng);
+    const GemmProgram g = gemm_program(c, gc.p);
+    EXPECT_EQ(g.b_resident, reuse);
+    const ExecResult r = execute_program(c, g.program, gc.dram, kBase);
+    ASSERT_TRUE(r.ok()) << r.message;
+    const std::vector<std::string> kinds =
+        test::check_waits_needed(c, g.program, gc.dram, p.semaphores, r.dram, rng);
+    EXPECT_EQ(kinds.size(), 7u);  // all but the per-channel records
+  }
+}
+
+TEST(GemmKernel, OperandReuse256AtP8) {
+  // The issue-4 target shape: 256 x 256 x 256 at P = 8 (small), A^T in
+  // DRAM. Operand bytes DMA'd, counted from the descriptors
+  // (docs/kernels.md "Operand reuse").
+  GemmParams p;
+  p.m = p.k = p.n = 256;
+  p.a_transposed = true;
+  auto load_bytes = [](const GemmProgram& g) {
+    uint64_t b = 0;
+    for (const Instr& i : g.program)
+      if (const auto* d = std::get_if<Instr::Dma>(&i.op))
+        if (!d->desc.is_store()) b += d->desc.total_bytes();
+    return b;
+  };
+  const GemmProgram g = gemm_program(cfg("small"), p);
+  EXPECT_TRUE(g.b_resident);
+  EXPECT_EQ(g.tile_n, 64u);
+  EXPECT_EQ(load_bytes(g), 4u * 65536 + 65536);  // A once per N tile, B once
+  p.reuse_b = false;
+  const GemmProgram old = gemm_program(cfg("small"), p);
+  EXPECT_EQ(load_bytes(old), 4u * 65536 + 32u * 65536);  // B once per M tile
+  EXPECT_EQ(g.macs, 256u * 256 * 256);
+  // 0.0195 vs 0.1406 bytes per MAC.
+  EXPECT_LT(double(load_bytes(g)) / double(g.macs), 0.02);
+  EXPECT_GT(double(load_bytes(old)) / double(old.macs), 0.14);
 }
 
 // --- Executor ----------------------------------------------------------------

@@ -14,8 +14,8 @@ uint32_t round_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
 // One step of the PE: one (output tile, K tile) pair.
 struct Step {
-  uint32_t u;   // output tile
-  uint32_t ki;  // K tile within it
+  uint32_t u;           // output tile
+  uint32_t mi, ki, ni;  // tile indices
   uint32_t m0, k0, n0, mt, kt, nt;
   bool last_k;
 };
@@ -43,27 +43,50 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
   GemmProgram g;
   g.tile_m = std::min(P, p.m);
   g.tile_k = std::min(P, p.k);
-  // N tile: a PSUM bank's entries, fewer if the six buffers do not fit.
-  uint32_t tn = std::min(cfg.psum_entries, p.n);
-  const uint32_t a_bytes = round_up(g.tile_m, wb);
-  auto used = [&](uint32_t t) { return 2 * (a_bytes + round_up(t, wb) + round_up(esize * t, wb)); };
-  while (tn > 0 && used(tn) > cfg.sbuf_bytes) --tn;
-  if (tn == 0)
-    throw std::invalid_argument(
-        fmt::format("gemm: SBUF of {} bytes too small for the buffers", cfg.sbuf_bytes));
-  g.tile_n = tn;
   g.tiles_m = (p.m + g.tile_m - 1) / g.tile_m;
   g.tiles_k = (p.k + g.tile_k - 1) / g.tile_k;
+  const uint32_t a_bytes = round_up(g.tile_m, wb);
+  // B resident: the tiles_k B tiles of one N tile column (a panel) stay in
+  // SBUF for all M tiles, loaded with the first. Two panels when there is a
+  // single K tile (the next panel's only tile must not overwrite the one
+  // the last M tile still reads), else one: slot ki of panel ni + 1 is
+  // loaded at step t, its last reader (M tile tiles_m - 1 of panel ni) is
+  // step t - tiles_k <= t - 2. Used when the panels fit at the largest N
+  // tile (a bank's entries); otherwise both tiles are loaded every step.
+  const uint32_t tn_full = std::min(cfg.psum_entries, p.n);
+  const uint32_t panels = g.tiles_k == 1 ? 2 : 1;
+  const uint64_t used_resident = 2ull * a_bytes +
+                                 uint64_t(panels) * g.tiles_k * round_up(tn_full, wb) +
+                                 2ull * round_up(esize * tn_full, wb);
+  g.b_resident = p.reuse_b && used_resident <= cfg.sbuf_bytes;
+  // N tile: a PSUM bank's entries, fewer if the six buffers do not fit.
+  uint32_t tn = tn_full;
+  auto used = [&](uint32_t t) { return 2 * (a_bytes + round_up(t, wb) + round_up(esize * t, wb)); };
+  if (!g.b_resident) {
+    while (tn > 0 && used(tn) > cfg.sbuf_bytes) --tn;
+    if (tn == 0)
+      throw std::invalid_argument(
+          fmt::format("gemm: SBUF of {} bytes too small for the buffers", cfg.sbuf_bytes));
+  }
+  g.tile_n = tn;
   g.tiles_n = (p.n + g.tile_n - 1) / g.tile_n;
   g.psum_banks = cfg.psum_banks;
   const uint32_t b_bytes = round_up(tn, wb), c_bytes = round_up(esize * tn, wb);
   g.sbuf_a[0] = 0;
   g.sbuf_a[1] = a_bytes;
-  g.sbuf_b[0] = 2 * a_bytes;
-  g.sbuf_b[1] = 2 * a_bytes + b_bytes;
-  g.sbuf_c[0] = 2 * (a_bytes + b_bytes);
-  g.sbuf_c[1] = 2 * (a_bytes + b_bytes) + c_bytes;
-  g.sbuf_used = used(tn);
+  if (g.b_resident) {
+    g.panels = panels;
+    g.sbuf_b[0] = 2 * a_bytes;
+    g.sbuf_b[1] = 2 * a_bytes + (panels - 1) * g.tiles_k * b_bytes;
+    g.sbuf_c[0] = 2 * a_bytes + panels * g.tiles_k * b_bytes;
+    g.sbuf_used = uint32_t(used_resident);
+  } else {
+    g.sbuf_b[0] = 2 * a_bytes;
+    g.sbuf_b[1] = 2 * a_bytes + b_bytes;
+    g.sbuf_c[0] = 2 * (a_bytes + b_bytes);
+    g.sbuf_used = used(tn);
+  }
+  g.sbuf_c[1] = g.sbuf_c[0] + c_bytes;
   g.macs = uint64_t(p.m) * p.k * p.n;
 
   // Steps: output tiles N-major (ni outer, mi inner), K innermost.
@@ -74,7 +97,9 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
       for (uint32_t ki = 0; ki < g.tiles_k; ++ki) {
         Step s;
         s.u = u;
+        s.mi = mi;
         s.ki = ki;
+        s.ni = ni;
         s.m0 = mi * g.tile_m;
         s.k0 = ki * g.tile_k;
         s.n0 = ni * g.tile_n;
@@ -85,21 +110,38 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
         steps.push_back(s);
       }
   const uint64_t T = steps.size(), U = u;
-  if (2 * T > kSemMax)
+  // Load signals: every A tile; the B tile of every step, or, resident,
+  // only of the first M tile's steps.
+  auto loads_b = [&](const Step& s) { return !g.b_resident || s.mi == 0; };
+  std::vector<uint64_t> after_a(T), after_b(T);
+  uint64_t loads = 0;
+  for (uint64_t t = 0; t < T; ++t) {
+    after_a[t] = ++loads;
+    if (loads_b(steps[t])) ++loads;
+    after_b[t] = loads;
+  }
+  if (loads > kSemMax)
     throw std::invalid_argument(fmt::format(
-        "gemm: {} operand loads exceed the 16-bit semaphore ({}); split the GEMM", 2 * T, kSemMax));
+        "gemm: {} operand loads exceed the 16-bit semaphore ({}); split the GEMM", loads, kSemMax));
+  g.operand_loads = loads;
   g.final_sems.assign(p.semaphores, 0);
-  g.final_sems[kGemmSemLoad] = uint32_t(2 * T);
+  g.final_sems[kGemmSemLoad] = uint32_t(loads);
   g.final_sems[kGemmSemMm] = uint32_t(T);
   g.final_sems[kGemmSemAct] = uint32_t(U);
   g.final_sems[kGemmSemStore] = uint32_t(U);
 
   std::vector<Instr>& prog = g.program;
   const uint32_t NB = g.psum_banks;
+  // Where step t's B tile is in SBUF.
+  auto b_addr = [&](uint64_t t) {
+    const Step& s = steps[t];
+    return g.b_resident ? g.sbuf_b[s.ni % g.panels] + s.ki * b_bytes : g.sbuf_b[t % 2];
+  };
 
-  // Loads of step t into buffer t % 2 (DMA queue 0), A then B; each signals
-  // s_load. The buffer was last read by step t - 2, whose MM (the PE's last
-  // read of both buffers) must have completed.
+  // Loads of step t (DMA queue 0), A then B; each signals s_load. A goes to
+  // buffer t % 2, last read by step t - 2, whose MM (the PE's last read of
+  // both buffers, and of a resident B slot being replaced) must have
+  // completed.
   auto emit_loads = [&](uint64_t t) {
     const Step& s = steps[t];
     DmaDesc a;
@@ -121,6 +163,7 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
     Instr ia = Instr::dma(0, a);
     if (t >= 2) ia.wait(kGemmSemMm, uint32_t(t - 1));
     prog.push_back(ia.signal(kGemmSemLoad));
+    if (!loads_b(s)) return;
 
     DmaDesc b;  // B [K x N]: row k0 + r, columns n0.. -> partition r
     b.dram_addr = p.b_addr + uint64_t(s.k0) * p.n + s.n0;
@@ -128,7 +171,7 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
     b.rows = s.kt;
     b.row_bytes = s.nt;
     b.sbuf_part = 0;
-    b.sbuf_addr = g.sbuf_b[t % 2];
+    b.sbuf_addr = b_addr(t);
     prog.push_back(Instr::dma(0, b).signal(kGemmSemLoad));
   };
 
@@ -137,15 +180,18 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
     const Step& s = steps[t];
     if (t + 1 < T) emit_loads(t + 1);  // prefetch into the other buffer
     const uint32_t bank = s.u % NB;
-    prog.push_back(
-        Instr::pe(PeCmd::ldw(g.sbuf_a[t % 2], s.kt, s.mt)).wait(kGemmSemLoad, uint32_t(2 * t + 1)));
+    prog.push_back(Instr::pe(PeCmd::ldw(g.sbuf_a[t % 2], s.kt, s.mt))
+                       .wait(kGemmSemLoad, uint32_t(after_a[t])));
     // First MM of an output tile overwrites its bank: the ACT of the tile
     // that last used the bank (u - NB) must have read it.
     if (s.ki == 0 && s.u >= NB)
       prog.push_back(Instr::sync(Engine::kPe).wait(kGemmSemAct, s.u - NB + 1));
-    prog.push_back(Instr::pe(PeCmd::mm(g.sbuf_b[t % 2], s.nt, bank, 0, s.ki > 0))
-                       .wait(kGemmSemLoad, uint32_t(2 * t + 2))
-                       .signal(kGemmSemMm));
+    // The MM waits for its B tile when this step loaded it; a resident B
+    // tile was loaded before this step's A tile, which the LDW waited for
+    // (queue 0 completes in order).
+    Instr mm = Instr::pe(PeCmd::mm(b_addr(t), s.nt, bank, 0, s.ki > 0));
+    if (loads_b(s)) mm.wait(kGemmSemLoad, uint32_t(after_b[t]));
+    prog.push_back(mm.signal(kGemmSemMm));
     if (!s.last_k) continue;
 
     // The tile is complete in PSUM: ACT into staging buffer u % 2, which the

@@ -30,6 +30,10 @@ struct GemmParams {
   uint32_t shift = 0;
   bool relu = false;
   uint32_t semaphores = kDefaultSemaphores;  // at least 4 are used
+  // Keep each column of B tiles (K x tile_n, a panel) in SBUF for all M
+  // tiles when it fits, instead of reloading B every step
+  // (docs/kernels.md "Operand reuse").
+  bool reuse_b = true;
 };
 
 // Semaphores of the GEMM protocol (docs/kernels.md "Semaphores").
@@ -47,8 +51,13 @@ struct GemmProgram {
   uint32_t tiles_m = 0, tiles_k = 0, tiles_n = 0;
   uint32_t psum_banks = 0;  // banks used round robin
   // SBUF byte offsets of the buffers (the same in every partition).
+  // B resident: sbuf_b[i] is panel i (tiles_k tiles of tile_n bytes each;
+  // both the same panel when panels == 1); else the two B buffers.
   uint32_t sbuf_a[2] = {0, 0}, sbuf_b[2] = {0, 0}, sbuf_c[2] = {0, 0};
-  uint32_t sbuf_used = 0;  // bytes per partition
+  uint32_t sbuf_used = 0;      // bytes per partition
+  bool b_resident = false;     // B loaded once per panel (reuse_b and it fits)
+  uint32_t panels = 0;         // B panels in SBUF when resident (1, or 2 if tiles_k == 1)
+  uint64_t operand_loads = 0;  // DMA loads of A and B tiles (the final s0)
   // The value every semaphore has when the program ends (all of its signals
   // counted); the semaphores not used stay 0.
   std::vector<uint32_t> final_sems;
