@@ -324,7 +324,7 @@ module act_engine #(
 
   // write sideband through the lane latency (3 stages)
   logic [2:0]     sb_v_q;
-  logic [SbW-1:0] sb_q [3];
+  logic [SbW-1:0] sb1_q, sb2_q, sb3_q;
   logic [SbW-1:0] d_sb;
 
   assign d_sb = {d_copy_q, d_last_q, d_wa_q, d_dboff_q, d_part_q, d_m_q};
@@ -339,13 +339,13 @@ module act_engine #(
 
   always_ff @(posedge clk_i) begin
     if (d_el_q) begin
-      sb_q[0] <= d_sb;
+      sb1_q <= d_sb;
     end
     if (sb_v_q[0]) begin
-      sb_q[1] <= sb_q[0];
+      sb2_q <= sb1_q;
     end
     if (sb_v_q[1]) begin
-      sb_q[2] <= sb_q[1];
+      sb3_q <= sb2_q;
     end
   end
 
@@ -357,7 +357,7 @@ module act_engine #(
   logic              cand_v;
   logic [2:0]        st_count;
 
-  assign lane_entry = {sb_q[2], lane_y};
+  assign lane_entry = {sb3_q, lane_y};
 
   cmn_fifo #(
     .Width (StashW),
