@@ -294,6 +294,21 @@ TEST(Conv2dKernel, EveryWaitIsNeeded) {
   EXPECT_EQ(kinds.size(), test::pipeline_wait_kinds().size());
 }
 
+TEST(Conv2dKernel, TrnOnce) {
+  // P = 128: C and CO above P, more pixels than one PSUM bank (512).
+  std::mt19937_64 rng(test_seed(0xc128));
+  Conv2dParams p;
+  p.n = 3, p.h = 13, p.w = 14, p.c = 130, p.kh = p.kw = 3, p.co = 129;
+  p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = 1;
+  p.out_int8 = true;
+  p.quant.per_channel = true;
+  p.quant.shift = 12;
+  const Conv2dProgram g = check_conv(cfg("trn"), p, rng);
+  EXPECT_EQ(g.tiling.tiles_k, 2u);
+  EXPECT_EQ(g.tiling.tiles_m, 2u);
+  EXPECT_EQ(g.tiling.tiles_f, 2u);  // 546 pixels
+}
+
 TEST(Conv2dKernel, BadParameters) {
   const Config c = cfg("small");
   auto throws = [&](const Conv2dParams& p, const char* what, const Config& cc) {

@@ -270,6 +270,19 @@ TEST(MlpKernel, HiddenWaitIsNeeded) {
   EXPECT_TRUE(test::some_order_breaks(c, m, k.dram, k.p.semaphores, expected_dram(k), rng));
 }
 
+TEST(MlpKernel, TrnOnce) {
+  // P = 128: every dimension above P, the batch above one PSUM bank (512).
+  std::mt19937_64 rng(test_seed(0x3128));
+  MlpParams p;
+  p.b = 520, p.d0 = 130, p.d1 = 129, p.d2 = 131;
+  p.hidden.per_channel = true;
+  p.hidden.shift = 12;
+  const MlpProgram g = check_mlp(cfg("trn"), p, rng);
+  EXPECT_EQ(g.layer1.tiles_f, 2u);
+  EXPECT_EQ(g.layer1.tiles_m, 2u);
+  EXPECT_EQ(g.layer2.tiles_m, 2u);
+}
+
 TEST(MlpKernel, BadParameters) {
   const Config c = cfg("small");
   auto throws = [&](const MlpParams& p, const char* what, const Config& cc) {
