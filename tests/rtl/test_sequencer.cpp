@@ -342,6 +342,7 @@ class Bench {
   std::vector<uint32_t> sem_;
   uint64_t start_cycle_ = 0, done_cycle_ = UINT64_MAX, error_cycle_ = UINT64_MAX;
   uint64_t sem_changes_ = 0;
+  uint64_t waited_ = 0;  // issues with a wait that held the head back (or a busy engine)
   bool check_sems_ = true;
 
  private:
@@ -413,6 +414,7 @@ class Bench {
           << "instruction " << n << " issued at cycle " << cycle_ << " before s" << i.wait_sem
           << " >= " << i.wait_val;
       EXPECT_GT(issued_[n], dispatched_[n]) << "instruction " << n;
+      if (i.wait_val != 0 && issued_[n] > dispatched_[n] + 1) ++waited_;
       if (i.sync) {
         for (uint32_t m : queue_list_[e]) {
           if (m >= n) break;
@@ -611,6 +613,27 @@ TEST(Sequencer, SyncBarriers) {
   EXPECT_GT(b.issued_[3], std::max({b.completed_[0], b.completed_[1], b.completed_[2]}));
   EXPECT_GT(b.issued_[6], std::max(b.completed_[4], b.completed_[5]));
   EXPECT_GT(b.issued_[7], b.issued_[6]);
+}
+
+// Several signals in one cycle all count: two DMA completions and a SYNC
+// seq signal s0 in the same cycle.
+TEST(Sequencer, SignalsInOneCycle) {
+  BenchCfg c = FastCfg();
+  c.dma = {25, 25, 1.0, 4};
+  Bench b(c);
+  const auto prog =
+      Asm(DmaLoad(0, "wait=s1>=1 signal=s0+3") + DmaLoad(1, "wait=s1>=1 signal=s0+5") +
+          "sync engine=seq signal=s1\n"
+          "ldw sbuf=0 k=8 m=8 wait=s0>=8\n"
+          "end\n");
+  b.Load(prog);
+  b.Start(uint32_t(prog.size()));
+  ASSERT_TRUE(b.Run());
+  ASSERT_TRUE(b.dut_->done_o);
+  b.ExpectAllCommandsDone();
+  ASSERT_EQ(b.completed_[0], b.completed_[1]);
+  EXPECT_EQ(b.sem_[0], 8u);
+  EXPECT_EQ(b.issued_[3], b.completed_[0] + 1);
 }
 
 // Instruction fetch at 100 cycles of DRAM latency keeps up with the GEMM
@@ -969,7 +992,11 @@ std::vector<loom::InstrWords> RandomProgram(std::mt19937_64& rng, int n) {
   return Words(prog);
 }
 
-void RandomRun(uint64_t seed) {
+struct RandomStats {
+  uint64_t instrs = 0, commands = 0, waited = 0, sem_changes = 0, cycles = 0;
+};
+
+void RandomRun(uint64_t seed, RandomStats& st) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937_64 rng(seed);
   auto U = [&rng](uint32_t lo, uint32_t hi) { return lo + uint32_t(rng() % (hi - lo + 1)); };
@@ -998,14 +1025,30 @@ void RandomRun(uint64_t seed) {
     if (i.sig_inc) want[i.sig_sem] += i.sig_inc;
   EXPECT_EQ(b.sem_, want);
   EXPECT_EQ(b.next_dispatch_, prog.size() - 1);  // all but END
+  st.instrs += prog.size();
+  for (int e = 0; e < 4; ++e) st.commands += b.accepted_[e];
+  st.waited += b.waited_;
+  st.sem_changes += b.sem_changes_;
+  st.cycles += b.cycle_;
 }
 
 TEST(Sequencer, RandomPrograms) {
   const uint64_t seed = Seed(2026);
+  RandomStats st;
   for (int i = 0; i < 40; ++i) {
-    RandomRun(seed + i);
+    RandomRun(seed + i, st);
     if (HasFailure()) break;
   }
+  std::printf(
+      "%llu instructions, %llu commands, %llu held-back waits, %llu semaphore changes, "
+      "%llu cycles\n",
+      (unsigned long long)st.instrs, (unsigned long long)st.commands, (unsigned long long)st.waited,
+      (unsigned long long)st.sem_changes, (unsigned long long)st.cycles);
+  // The programs exercise what they should: many commands, waits that
+  // really held a head back, many signals.
+  EXPECT_GT(st.commands, 1000u);
+  EXPECT_GT(st.waited, 100u);
+  EXPECT_GT(st.sem_changes, 500u);
 }
 
 // The assertions are live: an LDW retire with a tag the sequencer never
