@@ -113,8 +113,9 @@ struct Conv2dParams {
   uint32_t kh = 1, kw = 1, co = 1;      // weights [KH][KW][C][CO] int8, each >= 1
   uint32_t stride_h = 1, stride_w = 1;  // >= 1
   uint32_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;  // zero padding
-  uint64_t in_addr = 0;                                               // input, N*H*W*C bytes
-  uint64_t w_addr = 0;                                                // weights, KH*KW*C*CO bytes
+  // DRAM: input (N*H*W*C bytes), weights (KH*KW*C*CO bytes).
+  uint64_t in_addr = 0;
+  uint64_t w_addr = 0;
   uint64_t out_addr = 0;  // output [N][HO][WO][CO]: int32 LE, or int8 with out_int8
   // A region of DRAM the caller fills with zeros (at least
   // conv2d_zero_bytes(cfg) bytes); the kernel only reads it, to load the
@@ -125,8 +126,9 @@ struct Conv2dParams {
   Requant quant;
   uint32_t semaphores = kDefaultSemaphores;  // 4 used, 5 with per-channel records
 
-  uint32_t out_h()
-      const;  // (H + pad_top + pad_bottom - KH) / sh + 1 (0 if the kernel does not fit)
+  // HO = (H + pad_top + pad_bottom - KH) / stride_h + 1, WO likewise; 0 if
+  // the kernel does not fit (or a stride is 0).
+  uint32_t out_h() const;
   uint32_t out_w() const;
 };
 
