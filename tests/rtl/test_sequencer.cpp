@@ -920,6 +920,34 @@ TEST(Sequencer, Restart) {
   EXPECT_EQ(b.dut_->error_code_o, 0u);
 }
 
+// Fetches still outstanding at done (prefetched past END) and an AR still
+// waiting for arready are dropped, also after the next start: the next
+// program, started at once elsewhere, runs correctly.
+TEST(Sequencer, StaleFetchesDropped) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    BenchCfg c = FastCfg(40);
+    c.mem.seed = seed;
+    c.mem.ar_ready = 0.3;
+    c.mem.r_valid = 0.7;
+    Bench b(c);
+    auto a = Asm("nop\nend\n");
+    a.resize(40);  // zeroed words after END: ILLEGAL_OPCODE if ever decoded
+    const auto p2 = Asm("ldw sbuf=0 k=8 m=8 signal=s2\nmm sbuf=0 f=16 bank=0 wait=s2>=1\nend\n");
+    for (int run = 0; run < 4; ++run) {
+      const bool first = run % 2 == 0;
+      const uint64_t base = first ? kProgBase : kProgBase + 0x2000;
+      b.Load(first ? a : p2, base);
+      b.Start(first ? 40 : 3, base);
+      ASSERT_TRUE(b.Run(20000, 1));
+      ASSERT_TRUE(b.dut_->done_o) << "run " << run << ": error " << int(b.dut_->error_code_o);
+      b.ExpectAllCommandsDone();
+    }
+    b.Idle(400);
+    EXPECT_TRUE(b.mem_.idle());
+  }
+}
+
 // --- Random programs ------------------------------------------------------
 
 // A random deadlock-free program: every wait is on signals of earlier
