@@ -19,6 +19,8 @@ Command add_asm(CLI::App& loom);
 Command add_disasm(CLI::App& loom);
 Command add_configs(CLI::App& loom);
 Command add_gemm(CLI::App& loom);
+Command add_conv2d(CLI::App& loom);
+Command add_mlp(CLI::App& loom);
 Command add_run(CLI::App& loom);
 
 // `--config NAME` on a subcommand; its help lists the names.

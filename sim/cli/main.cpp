@@ -1,5 +1,5 @@
 // loom: the command line of the Loom core (docs/cli.md): asm, disasm,
-// configs, and the workload subcommands gemm and run (conv2d, mlp) on a back
+// configs, and the workload subcommands gemm, conv2d, mlp and run on a back
 // end (today the untimed functional model).
 #include <fmt/format.h>
 
@@ -18,7 +18,7 @@
 namespace loom::cli {
 namespace {
 
-constexpr const char* kSubcommands = "asm, disasm, configs, gemm, run";
+constexpr const char* kSubcommands = "asm, disasm, configs, gemm, conv2d, mlp, run";
 
 // The subcommand the arguments named, if any ("loom" otherwise): usage
 // errors point to its --help.
@@ -36,7 +36,8 @@ int run(int argc, char** argv) {
       "Run 'loom SUBCOMMAND --help' for the options of each. Documentation: docs/cli.md.\n"
       "Exit status: 0 success (PASS), 1 bad or unreadable input or unwritable output, 2 bad\n"
       "arguments, 3 a workload ran and FAILed.");
-  const std::vector<Command> cmds = {add_asm(app), add_disasm(app), add_configs(app), add_gemm(app),
+  const std::vector<Command> cmds = {add_asm(app),  add_disasm(app), add_configs(app),
+                                     add_gemm(app), add_conv2d(app), add_mlp(app),
                                      add_run(app)};
 
   try {

@@ -80,10 +80,85 @@ void check_dim(const NpyArray& a, const std::string& path, size_t dim, const CLI
       path, fmt::format("shape {} does not match {} {}", a.shape_str(), opt->get_name(), value));
 }
 
+size_t Dims::add(const CLI::Option* opt, int64_t value, std::string files) {
+  Dim d{opt, value, std::move(files), false, 0, ""};
+  if (opt->count() != 0) {
+    if (value < 1 || value > 65535)
+      throw CliError(kExitUsage, fmt::format("{}: error: {} {} is out of range 1..65535 (see '{} "
+                                             "--help')",
+                                             command_, opt->get_name(), value, command_));
+    d.known = true;
+    d.v = uint64_t(value);
+  }
+  d_.push_back(d);
+  return d_.size() - 1;
+}
+
+void Dims::from_file(const std::string& path, const NpyArray& a, const std::vector<size_t>& idx) {
+  for (size_t j = 0; j < idx.size(); ++j) {
+    Dim& d = d_[idx[j]];
+    if (a.shape[j] > 65535)
+      throw input_error(path, fmt::format("shape {}: dimension {} is more than 65535",
+                                          a.shape_str(), a.shape[j]));
+    if (d.known && d.v != a.shape[j])
+      throw input_error(
+          path, fmt::format("shape {} does not match {} {}{}", a.shape_str(), d.opt->get_name(),
+                            d.v, d.source.empty() ? "" : " (from " + d.source + ")"));
+    if (!d.known) {
+      d.known = true;
+      d.v = a.shape[j];
+      d.source = path;
+    }
+  }
+}
+
+uint64_t Dims::get(size_t i, int64_t max) const {
+  const Dim& d = d_[i];
+  if (!d.known)
+    throw CliError(kExitUsage, fmt::format("{}: error: {} is required without {} (see '{} --help')",
+                                           command_, d.opt->get_name(), d.files, command_));
+  if (d.v > uint64_t(max))
+    throw CliError(kExitUsage,
+                   fmt::format("{}: error: {} {} is out of range 1..{} (see '{} --help')", command_,
+                               d.opt->get_name(), d.v, max, command_));
+  return d.v;
+}
+
 std::vector<int8_t> InputGenerator::draw(uint64_t count) {
   std::vector<int8_t> v(count);
   for (auto& x : v) x = int8_t(uint8_t(rng_() >> 56));
   return v;
+}
+
+std::vector<int32_t> read_i32(const std::vector<uint8_t>& dram, size_t off, size_t count) {
+  std::vector<int32_t> v(count);
+  for (size_t i = 0; i < count; ++i) {
+    uint32_t x = 0;
+    for (size_t j = 0; j < 4; ++j) x |= uint32_t(dram[off + 4 * i + j]) << (8 * j);
+    v[i] = int32_t(x);
+  }
+  return v;
+}
+
+Check compare_i32(const std::string& what, const std::vector<int32_t>& got,
+                  const std::vector<int32_t>& want,
+                  const std::function<std::string(size_t)>& where) {
+  Check c{what, want.size(), 0, ""};
+  for (size_t i = 0; i < want.size(); ++i)
+    if (got[i] != want[i] && c.mismatches++ == 0)
+      c.first = fmt::format("{} = {}, expected {}", where(i), got[i], want[i]);
+  return c;
+}
+
+Check unchanged_outside(const std::string& what, const std::vector<uint8_t>& before,
+                        const std::vector<uint8_t>& after, size_t off, size_t len, uint64_t base) {
+  Check c{what, before.size() - len, 0, ""};
+  for (size_t i = 0; i < before.size(); ++i) {
+    if (i >= off && i < off + len) continue;
+    if (after[i] != before[i] && c.mismatches++ == 0)
+      c.first = fmt::format("byte {:#x} = {:#04x}, was {:#04x}", base + i, after[i], before[i]);
+  }
+  return c;
 }
 
 void precheck_output(const std::string& path) {

@@ -65,6 +65,34 @@ NpyArray read_int8_tensor(const std::string& path, const std::string& what, size
 void check_dim(const NpyArray& a, const std::string& path, size_t dim, const CLI::Option* opt,
                int64_t value);
 
+// The dimensions of a workload, each from its option or from the shape of an
+// input file (conv2d, mlp): a file's dimension must agree with the option
+// and with the other files that give it (CliError kExitInput naming the
+// file); a dimension no file gives needs its option (CliError kExitUsage).
+class Dims {
+ public:
+  explicit Dims(std::string command) : command_(std::move(command)) {}
+  // Dimension `i` (the order of the calls): `opt` holds `value` when given;
+  // `files` names the file options that can give it, for the message.
+  size_t add(const CLI::Option* opt, int64_t value, std::string files);
+  // `a` (from `path`) gives the dimensions idx[0], idx[1], ... of its shape.
+  void from_file(const std::string& path, const NpyArray& a, const std::vector<size_t>& idx);
+  // The value, checked against 1..max.
+  uint64_t get(size_t i, int64_t max = 65535) const;
+
+ private:
+  struct Dim {
+    const CLI::Option* opt;
+    int64_t value;
+    std::string files;
+    bool known = false;
+    uint64_t v = 0;
+    std::string source;  // the file it came from, "" if the option
+  };
+  std::string command_;
+  std::vector<Dim> d_;
+};
+
 // Reproducible inputs (docs/cli.md "Generated inputs"): each element is the
 // top 8 bits of the next 64-bit output of std::mt19937_64 seeded with the
 // seed, read as two's-complement int8.
@@ -82,6 +110,18 @@ class InputGenerator {
 // writable, or the path is a directory. Called before the run, so a long
 // run is not wasted; the write itself can still fail later.
 void precheck_output(const std::string& path);
+
+// `count` little-endian int32 values of `dram` from byte `off`.
+std::vector<int32_t> read_i32(const std::vector<uint8_t>& dram, size_t off, size_t count);
+// "what": got against want, element by element; `where(i)` names element i
+// in the first mismatch ("Y[2][5]").
+Check compare_i32(const std::string& what, const std::vector<int32_t>& got,
+                  const std::vector<int32_t>& want,
+                  const std::function<std::string(size_t)>& where);
+// "DRAM outside OUT unchanged": every byte of `after` outside [off, off +
+// len) equals `before`.
+Check unchanged_outside(const std::string& what, const std::vector<uint8_t>& before,
+                        const std::vector<uint8_t>& after, size_t off, size_t len, uint64_t base);
 
 // Rounds up to a multiple of 64.
 inline uint64_t align64(uint64_t x) { return (x + 63) / 64 * 64; }
