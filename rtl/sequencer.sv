@@ -551,9 +551,12 @@ module sequencer #(
       act_done_i |-> !i_empty[2]);
   SeqDmaCplExpected_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       (!dma_cpl_valid_i[0] || !i_empty[3]) && (!dma_cpl_valid_i[1] || !i_empty[4]));
-  // A halted DMA queue follows an error completion: the run is not going on.
-  SeqDmaHalted_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      (dma_halted_i != '0 && state_q == StRun) |-> $past(dma_cpl_valid_i != '0 || state_q != StRun));
+  // A DMA queue halts only in the cycle after its error completion (dma.md);
+  // the error completion is what stops the run.
+  for (genvar q = 0; q < 2; q++) begin : g_halt
+    SeqDmaHalted_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        $rose(dma_halted_i[q]) |-> $past(dma_cpl_valid_i[q] && dma_cpl_err_i[q*4 +: 4] != '0));
+  end
   // Only legal instructions reach a queue; commands leave only while running.
   SeqPushLegal_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       (q_push != '0) |-> (running && d_code == '0 && f_fault == '0));
