@@ -1,0 +1,28 @@
+# SequencerModel (loom/sequencer_model.h) in lock-step with the Verilated
+# sequencer: every output pin compared every cycle (docs/model.md
+# "Sequencer model"). Included from tests/rtl/CMakeLists.txt (which sets
+# LOOM_RTL_UNIT_CXX_OPTIONS and LOOM_RTL_UNIT_VERILATOR_ARGS). Its own
+# Verilated sequencer per fetch width, with the parameters the test gives
+# the model (P 8, 4 KiB SBUF, 4 banks of 64, 16 semaphores, the rest the
+# RTL's defaults).
+foreach(dw 64 32 512)
+  add_executable(test_rtl_seq_lockstep_${dw} test_seq_lockstep.cpp)
+  target_compile_options(test_rtl_seq_lockstep_${dw} PRIVATE ${LOOM_RTL_UNIT_CXX_OPTIONS})
+  target_link_libraries(test_rtl_seq_lockstep_${dw} PRIVATE loom_tb loom_model_core GTest::gtest
+    GTest::gtest_main)
+  math(EXPR db "${dw} / 8")
+  target_compile_definitions(test_rtl_seq_lockstep_${dw} PRIVATE LOOM_UT_DB=${db})
+  verilate(test_rtl_seq_lockstep_${dw}
+    PREFIX Vsequencer
+    TOP_MODULE sequencer
+    SOURCES
+      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_fifo.sv
+      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_decode.sv
+      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_sem.sv
+      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_fetch.sv
+      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/sequencer.sv
+    DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/verilated_seq_lockstep_${dw}
+    VERILATOR_ARGS ${LOOM_RTL_UNIT_VERILATOR_ARGS}
+      -GP=8 -GSbufBytes=4096 -GPsumBanks=4 -GPsumEntries=64 -GSemaphores=16 -GAxiDataW=${dw})
+  gtest_discover_tests(test_rtl_seq_lockstep_${dw} TEST_PREFIX w${dw}. PROPERTIES LABELS unit)
+endforeach()
