@@ -421,6 +421,23 @@ TEST(Isa, ValidateRanges) {
   EXPECT_EQ(code(Instr::act(a)), CoreError::kOk);  // [0, 256) and [256, 512)
   a.src_addr = 0x80;
   EXPECT_EQ(code(Instr::act(a)), CoreError::kIllegalField);  // overlap
+  // Alignment (the ACT engine reads int32 elements and records inside one
+  // SBUF word): SBUF source 4, copy destination 4, bias / scale record 8.
+  a.src_addr = 0x202;
+  EXPECT_EQ(code(Instr::act(a)), CoreError::kIllegalField);
+  a.src_addr = 0x204;
+  EXPECT_EQ(code(Instr::act(a)), CoreError::kOk);
+  a.dst_addr = 0x102;
+  EXPECT_EQ(code(Instr::act(a)), CoreError::kIllegalField);
+  a.mode = ActMode::kRequant;
+  EXPECT_EQ(code(Instr::act(a)), CoreError::kOk);  // an int8 destination needs no alignment
+  a.bs_sbuf = true;
+  a.scale = 0;
+  a.bs_addr = 0x404;
+  EXPECT_EQ(code(Instr::act(a)), CoreError::kIllegalField);
+  EXPECT_NE(validate(c, Instr::act(a)).message.find("multiple of 8"), std::string::npos);
+  a.bs_addr = 0x408;
+  EXPECT_EQ(code(Instr::act(a)), CoreError::kOk);
   const InstrCheck chk = validate(c, Instr::pe(PeCmd::ldw(0, 9, 8)));
   EXPECT_NE(chk.message.find("K=9"), std::string::npos) << chk.message;
 }

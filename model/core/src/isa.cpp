@@ -559,6 +559,17 @@ InstrCheck validate(const Config& c, const Instr& in, uint32_t semaphores) {
     if (a->bs_sbuf && uint64_t(a->bs_addr) + 8 > c.sbuf_bytes)
       return fail(CoreError::kSbufRange, fmt::format("act: bs + 8 = {} exceeds SbufBytes {}",
                                                      uint64_t(a->bs_addr) + 8, c.sbuf_bytes));
+    // Alignment (docs/isa.md "ACT", after the range checks): an int32 element never straddles an
+    // SBUF word, nor does a bias / scale record (words are >= 4 bytes).
+    if (a->src_sbuf && a->src_addr % 4 != 0)
+      return fail(CoreError::kIllegalField,
+                  fmt::format("act: src={} is not a multiple of 4", a->src_addr));
+    if (a->mode == ActMode::kCopy && a->dst_addr % 4 != 0)
+      return fail(CoreError::kIllegalField,
+                  fmt::format("act: copy dst={} is not a multiple of 4", a->dst_addr));
+    if (a->bs_sbuf && a->bs_addr % 8 != 0)
+      return fail(CoreError::kIllegalField,
+                  fmt::format("act: bs={} is not a multiple of 8", a->bs_addr));
     if (a->src_sbuf && a->src_addr < dst_end && a->dst_addr < src_end)
       return fail(CoreError::kIllegalField, "act: SBUF source and destination overlap");
   }
