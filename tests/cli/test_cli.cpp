@@ -472,7 +472,8 @@ TEST_F(Cli, HelpOfEverySubcommand) {
   };
   const Case cases[] = {
       {{"--help"},
-       {"Usage: loom", "asm", "disasm", "configs", "gemm", "run", "--version", "Exit status"}},
+       {"Usage: loom", "asm", "disasm", "configs", "gemm", "conv2d", "mlp", "run", "--version",
+        "Exit status"}},
       {{"-h"}, {"Usage: loom"}},
       {{"asm", "--help"},
        {"Usage: loom asm", "PROGRAM.s", "-o,--output", "--config", "LINE:COLUMN"}},
@@ -486,6 +487,12 @@ TEST_F(Cli, HelpOfEverySubcommand) {
        {"Usage: loom run", "PROGRAM.s", "--load", "--dump", "--expect", "--dram-base",
         "--dram-size", "--mode", "--json"}},
       {{"gemm", "--mode", "rtl", "--config", "nope", "--help"}, {"Usage: loom gemm"}},
+      {{"conv2d", "--help"},
+       {"Usage: loom conv2d", "--input", "--weights", "--stride", "--pad", "--kh", "--co", "--out",
+        "--mode"}},
+      {{"mlp", "--help"},
+       {"Usage: loom mlp", "--batch", "--d0", "--d1", "--d2", "--x", "--w1", "--w2",
+        "--hidden-shift", "--no-relu", "--out", "--mode"}},
       {{"asm", "-h", "--config", "nope"}, {"Usage: loom asm"}},
   };
   for (const Case& c : cases) {
@@ -568,13 +575,13 @@ std::string i8_npy(uint32_t rows, uint32_t cols, const std::vector<int8_t>& v) {
              std::string(v.begin(), v.end()));
 }
 
-// A 2-D '<i4' .npy file's shape and elements (ADD_FAILURE on anything else).
-struct I32Matrix {
-  uint64_t rows = 0, cols = 0;
+// A '<i4' .npy file's shape and elements (ADD_FAILURE on anything else).
+struct I32Array {
+  std::vector<uint64_t> shape;
   std::vector<int32_t> v;
 };
-I32Matrix read_i32_npy(const std::string& f) {
-  I32Matrix m;
+I32Array read_i32_nd(const std::string& f) {
+  I32Array m;
   if (f.size() < 10 || f.compare(0, 8, std::string("\x93NUMPY\x01\x00", 8)) != 0) {
     ADD_FAILURE() << "not a version 1.0 .npy file";
     return m;
@@ -590,21 +597,38 @@ I32Matrix read_i32_npy(const std::string& f) {
     ADD_FAILURE() << h;
     return m;
   }
-  std::istringstream shape(h.substr(sp + 10));
+  std::istringstream shape(h.substr(sp + 10, h.find(')', sp) - sp - 10));
+  uint64_t count = 1, d = 0;
   char comma = 0;
-  shape >> m.rows >> comma >> m.cols;
+  while (shape >> d) {
+    m.shape.push_back(d);
+    count *= d;
+    shape >> comma;
+  }
   const std::string data = f.substr(10 + hlen);
-  if (data.size() != 4 * m.rows * m.cols) {
-    ADD_FAILURE() << "data size " << data.size() << " for " << m.rows << " x " << m.cols;
+  if (data.size() != 4 * count) {
+    ADD_FAILURE() << "data size " << data.size() << " for " << count << " elements";
     return m;
   }
-  m.v.resize(m.rows * m.cols);
+  m.v.resize(count);
   for (size_t i = 0; i < m.v.size(); ++i) {
     uint32_t x = 0;
     for (size_t b = 0; b < 4; ++b) x |= uint32_t(uint8_t(data[4 * i + b])) << (8 * b);
     m.v[i] = int32_t(x);
   }
   return m;
+}
+
+// The same for a 2-D file.
+struct I32Matrix {
+  uint64_t rows = 0, cols = 0;
+  std::vector<int32_t> v;
+};
+I32Matrix read_i32_npy(const std::string& f) {
+  const I32Array a = read_i32_nd(f);
+  EXPECT_EQ(a.shape.size(), 2u);
+  if (a.shape.size() != 2) return {};
+  return {a.shape[0], a.shape[1], a.v};
 }
 
 std::vector<int32_t> matmul(const std::vector<int8_t>& a, const std::vector<int8_t>& b, size_t m,
@@ -1037,6 +1061,275 @@ TEST_F(Cli, RunArgumentErrors) {
                {"bad.npy: error: ", "no version"});
   expect_error(loom({"run", src, "--dump", "0:4=" + path("no/dir/d.bin").string()}), 1,
                {"d.bin: error: cannot write"});
+}
+
+// ---------------------------------------------------------------------------
+// conv2d and mlp, against references written here.
+
+std::string i8_npy_nd(const std::vector<uint64_t>& shape, const std::vector<int8_t>& v) {
+  std::string t = "(";
+  for (size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
+  return npy("|i1", t + (shape.size() == 1 ? ",)" : ")"), std::string(v.begin(), v.end()));
+}
+
+struct ConvShape {
+  uint32_t n, h, w, c, kh, kw, co, stride, pad;
+  uint32_t ho() const { return (h + 2 * pad - kh) / stride + 1; }
+  uint32_t wo() const { return (w + 2 * pad - kw) / stride + 1; }
+};
+
+// out[n][y][x][o] = sum in[n][y*s + i - pad][x*s + j - pad][c] * w[i][j][c][o], zero outside.
+std::vector<int32_t> conv2d(const std::vector<int8_t>& in, const std::vector<int8_t>& w,
+                            const ConvShape& s) {
+  std::vector<int32_t> out(size_t(s.n) * s.ho() * s.wo() * s.co, 0);
+  for (uint32_t n = 0; n < s.n; ++n)
+    for (uint32_t y = 0; y < s.ho(); ++y)
+      for (uint32_t x = 0; x < s.wo(); ++x)
+        for (uint32_t o = 0; o < s.co; ++o) {
+          int64_t sum = 0;
+          for (uint32_t i = 0; i < s.kh; ++i)
+            for (uint32_t j = 0; j < s.kw; ++j) {
+              const int64_t iy = int64_t(y) * s.stride + i - s.pad;
+              const int64_t ix = int64_t(x) * s.stride + j - s.pad;
+              if (iy < 0 || ix < 0 || iy >= s.h || ix >= s.w) continue;
+              for (uint32_t c = 0; c < s.c; ++c)
+                sum += int64_t(in[((size_t(n) * s.h + iy) * s.w + ix) * s.c + c]) *
+                       w[((size_t(i) * s.kw + j) * s.c + c) * s.co + o];
+            }
+          out[((size_t(n) * s.ho() + y) * s.wo() + x) * s.co + o] = int32_t(sum);
+        }
+  return out;
+}
+
+TEST_F(Cli, Conv2dShapesEqualTheReference) {
+  std::vector<std::pair<ConvShape, const char*>> shapes = {
+      {{1, 1, 1, 1, 1, 1, 1, 1, 0}, "tiny"},      {{2, 9, 7, 5, 3, 3, 11, 2, 1}, "small"},
+      {{1, 8, 8, 17, 3, 3, 9, 1, 1}, "tiny"},     {{3, 6, 5, 3, 2, 4, 20, 1, 0}, "medium"},
+      {{1, 12, 10, 33, 1, 1, 70, 1, 0}, "small"}, {{1, 5, 5, 2, 5, 5, 3, 3, 2}, "small"}};
+  std::mt19937_64 rng(test_seed());
+  for (int i = 0; i < 3; ++i) {
+    ConvShape s{uint32_t(1 + rng() % 2),
+                uint32_t(1 + rng() % 12),
+                uint32_t(1 + rng() % 12),
+                uint32_t(1 + rng() % 40),
+                0,
+                0,
+                uint32_t(1 + rng() % 40),
+                uint32_t(1 + rng() % 2),
+                uint32_t(rng() % 2)};
+    s.kh = uint32_t(1 + rng() % std::min<uint32_t>(3, s.h + 2 * s.pad));
+    s.kw = uint32_t(1 + rng() % std::min<uint32_t>(3, s.w + 2 * s.pad));
+    shapes.push_back({s, i == 0 ? "tiny" : "small"});
+  }
+  for (const auto& [s, config] : shapes) {
+    SCOPED_TRACE(testing::Message() << "N" << s.n << " H" << s.h << " W" << s.w << " C" << s.c
+                                    << " K" << s.kh << "x" << s.kw << " CO" << s.co << " stride "
+                                    << s.stride << " pad " << s.pad << " on " << config);
+    const std::vector<int8_t> in = random_i8(size_t(s.n) * s.h * s.w * s.c, rng);
+    const std::vector<int8_t> w = random_i8(size_t(s.kh) * s.kw * s.c * s.co, rng);
+    const std::string out = path("o.npy").string();
+    const Result r = loom({"conv2d", "--input", file("in.npy", i8_npy_nd({s.n, s.h, s.w, s.c}, in)),
+                           "--weights", file("w.npy", i8_npy_nd({s.kh, s.kw, s.c, s.co}, w)),
+                           "--stride", std::to_string(s.stride), "--pad", std::to_string(s.pad),
+                           "--c", std::to_string(s.c), "--out", out, "--config", config});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("PASS"), std::string::npos);
+    const I32Array o = read_i32_nd(slurp(out));
+    EXPECT_EQ(o.shape, (std::vector<uint64_t>{s.n, s.ho(), s.wo(), s.co}));
+    EXPECT_TRUE(o.v == conv2d(in, w, s));
+    fs::remove(out);
+  }
+
+  // Seeded: the input is drawn first, then the weights.
+  const ConvShape s{1, 4, 5, 3, 2, 2, 6, 1, 1};
+  std::mt19937_64 g(42);
+  std::vector<int8_t> in(4 * 5 * 3), w(2 * 2 * 3 * 6);
+  for (auto& x : in) x = int8_t(uint8_t(g() >> 56));
+  for (auto& x : w) x = int8_t(uint8_t(g() >> 56));
+  const Result r = loom({"conv2d",
+                         "--n",
+                         "1",
+                         "--h",
+                         "4",
+                         "--w",
+                         "5",
+                         "--c",
+                         "3",
+                         "--kh",
+                         "2",
+                         "--kw",
+                         "2",
+                         "--co",
+                         "6",
+                         "--pad",
+                         "1",
+                         "--seed",
+                         "42",
+                         "--out",
+                         path("s.npy").string(),
+                         "--json",
+                         path("r.json").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(read_i32_nd(slurp(path("s.npy"))).v == conv2d(in, w, s));
+  const nlohmann::json j = nlohmann::json::parse(slurp(path("r.json")));
+  EXPECT_EQ(j["workload"]["kind"], "conv2d");
+  EXPECT_EQ(j["workload"]["out_h"], s.ho());
+  EXPECT_EQ(j["workload"]["out_w"], s.wo());
+  EXPECT_EQ(j["macs"], uint64_t(s.ho()) * s.wo() * 6 * 2 * 2 * 3);
+  EXPECT_EQ(j["result"], "PASS");
+}
+
+int8_t requant(int64_t x, int64_t bias, int64_t scale, uint32_t shift, bool relu) {
+  int64_t v = (x + bias) * scale;
+  if (shift > 0) v = (v + (int64_t(1) << (shift - 1))) >> shift;  // round half up (floor)
+  if (relu && v < 0) v = 0;
+  return int8_t(std::clamp<int64_t>(v, -128, 127));
+}
+
+std::vector<int32_t> mlp(const std::vector<int8_t>& x, const std::vector<int8_t>& w1,
+                         const std::vector<int8_t>& w2, size_t b, size_t d0, size_t d1, size_t d2,
+                         int64_t bias, int64_t scale, uint32_t shift, bool relu) {
+  const std::vector<int32_t> h32 = matmul(x, w1, b, d0, d1);
+  std::vector<int8_t> h(h32.size());
+  for (size_t i = 0; i < h.size(); ++i) h[i] = requant(h32[i], bias, scale, shift, relu);
+  return matmul(h, w2, b, d1, d2);
+}
+
+TEST_F(Cli, MlpShapesEqualTheReference) {
+  struct Case {
+    uint32_t b, d0, d1, d2;
+    const char* config;
+    std::vector<std::string> quant;  // options
+    int64_t bias, scale;
+    uint32_t shift;
+    bool relu;
+  };
+  std::vector<Case> cases = {
+      {1, 1, 1, 1, "tiny", {}, 0, 1, 8, true},
+      {7, 33, 20, 9, "tiny", {}, 0, 1, 8, true},
+      {64, 100, 37, 50, "small", {}, 0, 1, 8, true},
+      {5, 17, 130, 3, "medium", {"--hidden-shift", "0"}, 0, 1, 0, true},
+      {9,
+       24,
+       40,
+       31,
+       "small",
+       {"--hidden-bias", "-300", "--hidden-scale", "-3", "--hidden-shift", "5", "--no-relu"},
+       -300,
+       -3,
+       5,
+       false}};
+  std::mt19937_64 rng(test_seed());
+  cases.push_back({uint32_t(1 + rng() % 100),
+                   uint32_t(1 + rng() % 100),
+                   uint32_t(1 + rng() % 100),
+                   uint32_t(1 + rng() % 100),
+                   "small",
+                   {},
+                   0,
+                   1,
+                   8,
+                   true});
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << "B" << c.b << " D " << c.d0 << "," << c.d1 << "," << c.d2
+                                    << " on " << c.config);
+    const std::vector<int8_t> x = random_i8(size_t(c.b) * c.d0, rng);
+    const std::vector<int8_t> w1 = random_i8(size_t(c.d0) * c.d1, rng);
+    const std::vector<int8_t> w2 = random_i8(size_t(c.d1) * c.d2, rng);
+    std::vector<std::string> args = {"mlp",
+                                     "--x",
+                                     file("x.npy", i8_npy(c.b, c.d0, x)),
+                                     "--w1",
+                                     file("w1.npy", i8_npy(c.d0, c.d1, w1)),
+                                     "--w2",
+                                     file("w2.npy", i8_npy(c.d1, c.d2, w2)),
+                                     "--out",
+                                     path("y.npy").string(),
+                                     "--config",
+                                     c.config};
+    args.insert(args.end(), c.quant.begin(), c.quant.end());
+    const Result r = loom(args);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    const I32Matrix y = read_i32_npy(slurp(path("y.npy")));
+    EXPECT_EQ(y.rows, c.b);
+    EXPECT_EQ(y.cols, c.d2);
+    EXPECT_TRUE(y.v == mlp(x, w1, w2, c.b, c.d0, c.d1, c.d2, c.bias, c.scale, c.shift, c.relu));
+  }
+
+  // Seeded: X, W1, W2 drawn in this order.
+  std::mt19937_64 g(3);
+  std::vector<int8_t> x(4 * 6), w1(6 * 5), w2(5 * 2);
+  for (auto* v : {&x, &w1, &w2})
+    for (auto& e : *v) e = int8_t(uint8_t(g() >> 56));
+  ASSERT_EQ(loom({"mlp", "--batch", "4", "--d0", "6", "--d1", "5", "--d2", "2", "--seed", "3",
+                  "--out", path("s.npy").string()})
+                .code,
+            0);
+  EXPECT_TRUE(read_i32_npy(slurp(path("s.npy"))).v == mlp(x, w1, w2, 4, 6, 5, 2, 0, 1, 8, true));
+}
+
+TEST_F(Cli, Conv2dAndMlpErrors) {
+  const std::string in = file("in.npy", i8_npy_nd({1, 4, 4, 3}, std::vector<int8_t>(48)));
+  const std::string w = file("w.npy", i8_npy_nd({3, 3, 2, 5}, std::vector<int8_t>(90)));
+  const std::string x = file("x.npy", i8_npy(2, 3, std::vector<int8_t>(6)));
+  const std::string w1 = file("w1.npy", i8_npy(4, 5, std::vector<int8_t>(20)));
+  const std::string in3 = file("in3.npy", i8_npy(4, 3, std::vector<int8_t>(12)));
+  const std::vector<std::string> files = {"in.npy", "in3.npy", "w.npy", "w1.npy", "x.npy"};
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::vector<std::string> message;
+  };
+  const Case cases[] = {
+      {{"conv2d", "--input", in, "--weights", w},
+       1,
+       {"w.npy: error: shape [3, 3, 2, 5] does not "
+        "match --c 3 (from "}},
+      {{"conv2d", "--input", in3, "--kh", "1", "--kw", "1", "--co", "1"},
+       1,
+       {"in3.npy: error: the input must have 4 dimensions"}},
+      {{"conv2d", "--input", in, "--kh", "1", "--kw", "1"},
+       2,
+       {"--co is required without --weights"}},
+      {{"conv2d", "--input", in, "--h", "5", "--kh", "1", "--kw", "1", "--co", "1"},
+       1,
+       {"in.npy: error: shape [1, 4, 4, 3] does not match --h 5"}},
+      {{"conv2d", "--input", in, "--kh", "6", "--kw", "1", "--co", "1"},
+       2,
+       {"kernel is larger than the padded"}},
+      {{"conv2d", "--input", in, "--kh", "1", "--kw", "1", "--co", "1", "--stride", "0"},
+       2,
+       {"--stride 0 is out of range"}},
+      {{"conv2d", "--input", in, "--kh", "1", "--kw", "1", "--co", "0"},
+       2,
+       {"--co 0 is out of range"}},
+      {{"conv2d", "--input", in, "--kh", "1", "--kw", "1", "--co", "1", "--mode", "cosim"},
+       2,
+       {"needs the whole-core RTL"}},
+      {{"mlp", "--x", x, "--w1", w1, "--d2", "3"},
+       1,
+       {"w1.npy: error: shape [4, 5] does not match "
+        "--d0 3"}},
+      {{"mlp", "--x", x, "--d1", "4"}, 2, {"--d2 is required without --w2"}},
+      {{"mlp", "--batch", "2", "--d0", "2", "--d1", "2", "--d2", "2", "--hidden-shift", "64"},
+       2,
+       {"--hidden-shift 64 is out of range 0..63"}},
+      {{"mlp", "--batch", "2", "--d0", "2", "--d1", "2", "--d2", "2", "--hidden-scale", "40000"},
+       2,
+       {"--hidden-scale 40000 is not an int16"}},
+      {{"mlp", "--batch", "2", "--d0", "2", "--d1", "2", "--d2", "2", "--waves", "w.fst"},
+       2,
+       {"--waves needs"}},
+  };
+  for (const Case& c : cases) {
+    std::string joined;
+    for (const std::string& a : c.args) joined += a + " ";
+    SCOPED_TRACE(joined);
+    std::vector<std::string> args = c.args;
+    args.insert(args.end(), {"--out", path("o.npy").string(), "--json", path("r.json").string()});
+    expect_error(loom(args), c.code, c.message);
+    EXPECT_EQ(listing(), files);
+  }
 }
 
 }  // namespace
