@@ -221,16 +221,16 @@ module seq_decode #(
       if (a_m == '0 || 32'(a_m) > P) range_code = CodeIllField;
       else if (a_f == '0 || 32'(a_f) > PsumEntries) range_code = CodeIllField;
       else if (32'(a_part_end) > P) range_code = CodeSbuf;
-      // Alignment: an int32 element or a bias / scale record never straddles
-      // an SBUF word.
-      else if (a_src_sbuf && a_src[1:0] != '0) range_code = CodeIllField;
-      else if (a_mode == 3'd1 && a_dst[1:0] != '0) range_code = CodeIllField;
-      else if (a_bs_sbuf && a_bs[2:0] != '0) range_code = CodeIllField;
       else if (a_src_sbuf && 32'(a_src_end) > Sb) range_code = CodeSbuf;
       else if (!a_src_sbuf && 32'(a_bank) >= PsumBanks) range_code = CodePsum;
       else if (!a_src_sbuf && 32'(a_psum_end) > PsumEntries) range_code = CodePsum;
       else if (32'(a_dst_end) > Sb) range_code = CodeSbuf;
       else if (a_bs_sbuf && 32'(a_bs_end) > Sb) range_code = CodeSbuf;
+      // Alignment (after the range checks): an int32 element or a bias /
+      // scale record never straddles an SBUF word.
+      else if (a_src_sbuf && a_src[1:0] != '0) range_code = CodeIllField;
+      else if (a_mode == 3'd1 && a_dst[1:0] != '0) range_code = CodeIllField;
+      else if (a_bs_sbuf && a_bs[2:0] != '0) range_code = CodeIllField;
       else if (a_src_sbuf && 20'(a_src) < a_dst_end && 20'(a_dst) < a_src_end) begin
         range_code = CodeIllField;
       end

@@ -385,6 +385,9 @@ TEST(SeqDecode, Boundaries) {
       {"act.copy bank=0 m=2 f=1 dst=0 part=" + std::to_string(kP - 1), 4},
       {"act.copy src=0 m=1 f=2 dst=4", 3},  // SBUF source and destination overlap
       {"act.copy src=0 m=1 f=1 dst=4", 0},
+      {"act.copy bank=0 m=1 f=1 dst=2", 3},  // copy destination not a multiple of 4
+      {"act.copy bank=0 m=1 f=2 dst=" + std::to_string(kSb - 6), 4},  // range before alignment
+      {"act.requant bank=0 m=1 f=1 dst=3", 0},
       {"dma.load q=1 dram=0 row_stride=0 rows=" + std::to_string(kP) + " row_bytes=1 part=0 sbuf=0",
        0},
       {"dma.load q=0 dram=0 row_stride=0 rows=1 row_bytes=1 part=" + std::to_string(kP) + " sbuf=0",
