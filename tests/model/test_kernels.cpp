@@ -68,8 +68,8 @@ std::vector<uint32_t> max_waits(const std::vector<Instr>& prog, uint32_t sems) {
 }
 
 std::string shape(const Config& c, const GemmParams& p) {
-  return fmt::format("{} M={} K={} N={} a_transposed={} out_int8={} reuse_b={}", c.name, p.m, p.k,
-                     p.n, p.a_transposed, p.out_int8, p.reuse_b);
+  return fmt::format("{} M={} K={} N={} a_transposed={} out_int8={} reuse_b={} prefetch={}", c.name,
+                     p.m, p.k, p.n, p.a_transposed, p.out_int8, p.reuse_b, p.prefetch);
 }
 
 // Generates, executes and checks one GEMM.
@@ -179,16 +179,18 @@ TEST(GemmKernel, EdgeShapesAllConfigs) {
         {2 * P + 3, 2 * P + 5, 2 * c.psum_entries + 7}};
     for (auto [m, k, n] : shapes)
       for (bool at : {false, true})
-        for (bool reuse : {true, false}) {
-          GemmParams p;
-          p.m = m;
-          p.k = k;
-          p.n = n;
-          p.a_transposed = at;
-          p.reuse_b = reuse;
-          check_gemm(c, p, rng);
-          if (HasFatalFailure()) return;
-        }
+        for (bool reuse : {true, false})
+          for (uint32_t depth : {2u, 4u}) {
+            GemmParams p;
+            p.m = m;
+            p.k = k;
+            p.n = n;
+            p.a_transposed = at;
+            p.reuse_b = reuse;
+            p.prefetch = depth;
+            check_gemm(c, p, rng);
+            if (HasFatalFailure()) return;
+          }
   }
 }
 
@@ -204,6 +206,7 @@ TEST(GemmKernel, RandomShapesUpTo64) {
       p.n = dim(rng);
       p.a_transposed = rng() & 1;
       p.reuse_b = rng() % 4 != 0;
+      p.prefetch = 2 + uint32_t(rng() % 3);
       check_gemm(c, p, rng);
       if (HasFatalFailure()) return;
     }
@@ -304,6 +307,72 @@ TEST(GemmKernel, Tiling) {
   GemmParams few;
   few.semaphores = 3;
   EXPECT_THROW(gemm_program(c, few), std::invalid_argument);
+  for (uint32_t depth : {0u, 1u, kGemmMaxPrefetch + 1}) {
+    GemmParams bad;
+    bad.prefetch = depth;
+    EXPECT_THROW(gemm_program(c, bad), std::invalid_argument) << depth;
+  }
+}
+
+TEST(GemmKernel, PrefetchBuffers) {
+  // prefetch = 4: four A buffers (and four B buffers when B is reloaded),
+  // loads issued 3 steps ahead: the first A load that waits is step 4's,
+  // for MM 0 (s1 >= 1).
+  const Config c = cfg("small");
+  for (bool reuse : {true, false}) {
+    GemmParams p;
+    p.m = 20;
+    p.k = 30;
+    p.n = 100;
+    p.prefetch = 4;
+    p.reuse_b = reuse;
+    const GemmProgram g = gemm_program(c, p);
+    EXPECT_EQ(g.buffers, 4u);
+    EXPECT_EQ(g.b_resident, reuse);
+    if (reuse) {
+      EXPECT_EQ(g.panels, 1u);  // tiles_k = 4 >= 4
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> bufs = {{g.sbuf_c[0], 4 * g.tile_n},
+                                                       {g.sbuf_c[1], 4 * g.tile_n}};
+    for (uint32_t i = 0; i < 4; ++i) bufs.push_back({g.sbuf_a[i], g.tile_m});
+    if (reuse) {
+      bufs.push_back({g.sbuf_b[0], g.tiles_k * g.tile_n});
+    } else {
+      for (uint32_t i = 0; i < 4; ++i) bufs.push_back({g.sbuf_b[i], g.tile_n});
+    }
+    std::sort(bufs.begin(), bufs.end());
+    for (size_t i = 0; i + 1 < bufs.size(); ++i) {
+      EXPECT_EQ(bufs[i].first % c.sbuf_word_bytes, 0u);
+      EXPECT_LE(bufs[i].first + bufs[i].second, bufs[i + 1].first);
+    }
+    EXPECT_EQ(g.sbuf_used, bufs.back().first + bufs.back().second);
+    // The loads of steps 0..3 come before the first LDW (step t's loads are
+    // emitted with step t - 3).
+    size_t loads_before = 0;
+    for (const Instr& i : g.program) {
+      if (std::holds_alternative<Instr::Pe>(i.op)) break;
+      ++loads_before;
+    }
+    EXPECT_EQ(loads_before, 8u);  // A and B of steps 0..3 (all in M tile 0)
+    uint32_t first_wait = 0;
+    for (const Instr& i : g.program)
+      if (std::holds_alternative<Instr::Dma>(i.op) && i.sem.has_wait() && i.sem.wait_sem == 1) {
+        first_wait = i.sem.wait_val;
+        break;
+      }
+    EXPECT_EQ(first_wait, 1u);
+  }
+  // tiles_k = 1 < prefetch 3: two panels, resident when tiles_k (tiles_m + 1) >= 3.
+  GemmParams two;
+  two.m = 20;
+  two.k = 5;
+  two.n = 100;
+  two.prefetch = 3;
+  const GemmProgram g2 = gemm_program(c, two);
+  EXPECT_TRUE(g2.b_resident);
+  EXPECT_EQ(g2.panels, 2u);
+  two.m = 3;  // tiles_m = 1: 1 x 2 < 3, B reloaded
+  EXPECT_FALSE(gemm_program(c, two).b_resident);
 }
 
 TEST(GemmKernel, EveryWaitIsNeeded) {
@@ -312,13 +381,14 @@ TEST(GemmKernel, EveryWaitIsNeeded) {
   // deadlocks, with B reloaded and with B resident.
   std::mt19937_64 rng(test_seed(0x6d07));
   const Config c = cfg("tiny");
-  for (bool reuse : {true, false}) {
+  for (auto [reuse, depth] : {std::pair{true, 2u}, {false, 2u}, {true, 3u}, {false, 3u}}) {
     GemmParams p;
     p.m = 9;
     p.k = 10;
     p.n = 20;
     p.a_transposed = true;
     p.reuse_b = reuse;
+    p.prefetch = depth;
     check_gemm(c, p, rng);  // the program is right for this shape
     if (HasFatalFailure()) return;
     GemmCase gc = make_case(p, rng);

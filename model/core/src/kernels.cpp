@@ -36,7 +36,11 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
   if (uint64_t(p.n) * 4 > 0xffffffffull || p.m > 0xffffffffu / 4)
     throw std::invalid_argument(
         fmt::format("gemm: M={} or N={} too large for the DMA's 32-bit strides", p.m, p.n));
+  if (p.prefetch < 2 || p.prefetch > kGemmMaxPrefetch)
+    throw std::invalid_argument(
+        fmt::format("gemm: prefetch {} not in 2..{}", p.prefetch, kGemmMaxPrefetch));
   const uint32_t P = cfg.partitions;
+  const uint32_t D = p.prefetch;  // A (and reloaded B) buffers: step t uses t % D
   const uint32_t esize = p.out_int8 ? 1 : 4;
   const uint32_t wb = cfg.sbuf_word_bytes;  // buffers start on SBUF words
 
@@ -47,21 +51,26 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
   g.tiles_k = (p.k + g.tile_k - 1) / g.tile_k;
   const uint32_t a_bytes = round_up(g.tile_m, wb);
   // B resident: the tiles_k B tiles of one N tile column (a panel) stay in
-  // SBUF for all M tiles, loaded with the first. Two panels when there is a
-  // single K tile (the next panel's only tile must not overwrite the one
-  // the last M tile still reads), else one: slot ki of panel ni + 1 is
-  // loaded at step t, its last reader (M tile tiles_m - 1 of panel ni) is
-  // step t - tiles_k <= t - 2. Used when the panels fit at the largest N
-  // tile (a bank's entries); otherwise both tiles are loaded every step.
+  // SBUF for all M tiles, loaded with the first. Slot ki of panel ni + 1 is
+  // loaded with step t (its first M tile), whose A load waits until MM
+  // t - D is done; the slot's last reader (M tile tiles_m - 1 of panel ni)
+  // is step t - tiles_k, so one panel needs tiles_k >= D. Otherwise two
+  // panels alternate, and the last reader (panel ni - 1) is step
+  // t - tiles_k (tiles_m + 1). Used when that is far enough and the panels
+  // fit at the largest N tile (a bank's entries); otherwise both tiles are
+  // loaded every step.
   const uint32_t tn_full = std::min(cfg.psum_entries, p.n);
-  const uint32_t panels = g.tiles_k == 1 ? 2 : 1;
-  const uint64_t used_resident = 2ull * a_bytes +
+  const uint32_t panels = g.tiles_k >= D ? 1 : 2;
+  const uint64_t used_resident = uint64_t(D) * a_bytes +
                                  uint64_t(panels) * g.tiles_k * round_up(tn_full, wb) +
                                  2ull * round_up(esize * tn_full, wb);
-  g.b_resident = p.reuse_b && used_resident <= cfg.sbuf_bytes;
-  // N tile: a PSUM bank's entries, fewer if the six buffers do not fit.
+  g.b_resident = p.reuse_b && (panels == 1 || uint64_t(g.tiles_k) * (g.tiles_m + 1) >= D) &&
+                 used_resident <= cfg.sbuf_bytes;
+  // N tile: a PSUM bank's entries, fewer if the buffers do not fit.
   uint32_t tn = tn_full;
-  auto used = [&](uint32_t t) { return 2 * (a_bytes + round_up(t, wb) + round_up(esize * t, wb)); };
+  auto used = [&](uint32_t t) {
+    return D * (a_bytes + round_up(t, wb)) + 2 * round_up(esize * t, wb);
+  };
   if (!g.b_resident) {
     while (tn > 0 && used(tn) > cfg.sbuf_bytes) --tn;
     if (tn == 0)
@@ -72,18 +81,17 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
   g.tiles_n = (p.n + g.tile_n - 1) / g.tile_n;
   g.psum_banks = cfg.psum_banks;
   const uint32_t b_bytes = round_up(tn, wb), c_bytes = round_up(esize * tn, wb);
-  g.sbuf_a[0] = 0;
-  g.sbuf_a[1] = a_bytes;
+  g.buffers = D;
+  for (uint32_t i = 0; i < D; ++i) g.sbuf_a[i] = i * a_bytes;
   if (g.b_resident) {
     g.panels = panels;
-    g.sbuf_b[0] = 2 * a_bytes;
-    g.sbuf_b[1] = 2 * a_bytes + (panels - 1) * g.tiles_k * b_bytes;
-    g.sbuf_c[0] = 2 * a_bytes + panels * g.tiles_k * b_bytes;
+    g.sbuf_b[0] = D * a_bytes;
+    g.sbuf_b[1] = D * a_bytes + (panels - 1) * g.tiles_k * b_bytes;
+    g.sbuf_c[0] = D * a_bytes + panels * g.tiles_k * b_bytes;
     g.sbuf_used = uint32_t(used_resident);
   } else {
-    g.sbuf_b[0] = 2 * a_bytes;
-    g.sbuf_b[1] = 2 * a_bytes + b_bytes;
-    g.sbuf_c[0] = 2 * (a_bytes + b_bytes);
+    for (uint32_t i = 0; i < D; ++i) g.sbuf_b[i] = D * a_bytes + i * b_bytes;
+    g.sbuf_c[0] = D * (a_bytes + b_bytes);
     g.sbuf_used = used(tn);
   }
   g.sbuf_c[1] = g.sbuf_c[0] + c_bytes;
@@ -135,11 +143,11 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
   // Where step t's B tile is in SBUF.
   auto b_addr = [&](uint64_t t) {
     const Step& s = steps[t];
-    return g.b_resident ? g.sbuf_b[s.ni % g.panels] + s.ki * b_bytes : g.sbuf_b[t % 2];
+    return g.b_resident ? g.sbuf_b[s.ni % g.panels] + s.ki * b_bytes : g.sbuf_b[t % D];
   };
 
   // Loads of step t (DMA queue 0), A then B; each signals s_load. A goes to
-  // buffer t % 2, last read by step t - 2, whose MM (the PE's last read of
+  // buffer t % D, last read by step t - D, whose MM (the PE's last read of
   // both buffers, and of a resident B slot being replaced) must have
   // completed.
   auto emit_loads = [&](uint64_t t) {
@@ -159,9 +167,9 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
       a.row_bytes = 1;
     }
     a.sbuf_part = 0;
-    a.sbuf_addr = g.sbuf_a[t % 2];
+    a.sbuf_addr = g.sbuf_a[t % D];
     Instr ia = Instr::dma(0, a);
-    if (t >= 2) ia.wait(kGemmSemMm, uint32_t(t - 1));
+    if (t >= D) ia.wait(kGemmSemMm, uint32_t(t - D + 1));
     prog.push_back(ia.signal(kGemmSemLoad));
     if (!loads_b(s)) return;
 
@@ -175,12 +183,12 @@ GemmProgram gemm_program(const Config& cfg, const GemmParams& p) {
     prog.push_back(Instr::dma(0, b).signal(kGemmSemLoad));
   };
 
-  emit_loads(0);
+  for (uint64_t t = 0; t + 1 < D && t < T; ++t) emit_loads(t);
   for (uint64_t t = 0; t < T; ++t) {
     const Step& s = steps[t];
-    if (t + 1 < T) emit_loads(t + 1);  // prefetch into the other buffer
+    if (t + D - 1 < T) emit_loads(t + D - 1);  // prefetch D - 1 steps ahead
     const uint32_t bank = s.u % NB;
-    prog.push_back(Instr::pe(PeCmd::ldw(g.sbuf_a[t % 2], s.kt, s.mt))
+    prog.push_back(Instr::pe(PeCmd::ldw(g.sbuf_a[t % D], s.kt, s.mt))
                        .wait(kGemmSemLoad, uint32_t(after_a[t])));
     // First MM of an output tile overwrites its bank: the ACT of the tile
     // that last used the bank (u - NB) must have read it.

@@ -34,7 +34,13 @@ struct GemmParams {
   // tiles when it fits, instead of reloading B every step
   // (docs/kernels.md "Operand reuse").
   bool reuse_b = true;
+  // A buffers (and B buffers when B is reloaded), 2..kGemmMaxPrefetch:
+  // step t uses buffer t % prefetch, and its loads are issued prefetch - 1
+  // steps ahead of its MM (docs/kernels.md "Operand reuse": deeper hides
+  // DRAM latency).
+  uint32_t prefetch = 2;
 };
+inline constexpr uint32_t kGemmMaxPrefetch = 4;
 
 // Semaphores of the GEMM protocol (docs/kernels.md "Semaphores").
 enum GemmSem : uint32_t {
@@ -51,9 +57,11 @@ struct GemmProgram {
   uint32_t tiles_m = 0, tiles_k = 0, tiles_n = 0;
   uint32_t psum_banks = 0;  // banks used round robin
   // SBUF byte offsets of the buffers (the same in every partition).
-  // B resident: sbuf_b[i] is panel i (tiles_k tiles of tile_n bytes each;
-  // both the same panel when panels == 1); else the two B buffers.
-  uint32_t sbuf_a[2] = {0, 0}, sbuf_b[2] = {0, 0}, sbuf_c[2] = {0, 0};
+  // sbuf_a[0..buffers-1]: the A buffers. B resident: sbuf_b[i] is panel i
+  // (tiles_k tiles of tile_n bytes each; both the same panel when
+  // panels == 1); else sbuf_b[0..buffers-1] are the B buffers.
+  uint32_t sbuf_a[kGemmMaxPrefetch] = {}, sbuf_b[kGemmMaxPrefetch] = {}, sbuf_c[2] = {0, 0};
+  uint32_t buffers = 0;        // prefetch
   uint32_t sbuf_used = 0;      // bytes per partition
   bool b_resident = false;     // B loaded once per panel (reuse_b and it fits)
   uint32_t panels = 0;         // B panels in SBUF when resident (1, or 2 if tiles_k == 1)
