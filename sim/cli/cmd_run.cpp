@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
@@ -39,8 +40,12 @@ std::optional<uint64_t> number(const std::string& s) {
     return std::nullopt;
   errno = 0;
   char* end = nullptr;
-  const unsigned long long v = std::strtoull(s.c_str(), &end, 0);
-  if (errno != 0 || end == s.c_str() || *end != '\0') return std::nullopt;
+  // Base 10 unless 0x: a leading zero is not octal.
+  const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+  const char* digits = s.c_str() + (hex ? 2 : 0);
+  if (!std::isxdigit(static_cast<unsigned char>(*digits))) return std::nullopt;  // no sign, space
+  const unsigned long long v = std::strtoull(digits, &end, hex ? 16 : 10);
+  if (errno != 0 || end == digits || *end != '\0') return std::nullopt;
   return uint64_t(v);
 }
 

@@ -1031,6 +1031,11 @@ TEST_F(Cli, RunArgumentErrors) {
       {{"run", src, "--load", "=" + f}, "expected ADDR=FILE"},
       {{"run", src, "--load", "zz=" + f}, "'zz' is not a number"},
       {{"run", src, "--load", "-1=" + f}, "'-1' is not a number"},
+      {{"run", src, "--load", "0x=" + f}, "'0x' is not a number"},
+      {{"run", src, "--load", "0x-1=" + f}, "'0x-1' is not a number"},
+      {{"run", src, "--load", "0x10000000000000000=" + f}, "is not a number"},
+      // Decimal, not octal: 020 is 20, outside a 16-byte window.
+      {{"run", src, "--load", "020=" + f, "--dram-size", "16"}, "16 bytes at 0x14 are outside"},
       {{"run", src, "--load", "0xfffff8=" + f}, "16 bytes at 0xfffff8 are outside the DRAM window"},
       {{"run", src, "--load", "0x10=" + f, "--dram-base", "0x100"}, "outside the DRAM window"},
       {{"run", src, "--expect", "0x1000000=" + f}, "outside the DRAM window"},
