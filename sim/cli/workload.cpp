@@ -67,9 +67,9 @@ NpyArray read_int8_tensor(const std::string& path, const std::string& what, size
     throw input_error(path, fmt::format("{} must have {} dimensions, the file's shape is {}", what,
                                         rank, a.shape_str()));
   for (size_t i = 0; i < rank; ++i)
-    if (a.shape[i] == 0 || a.shape[i] > UINT32_MAX)
-      throw input_error(path, fmt::format("{}: shape {}: every dimension must be 1..{}", what,
-                                          a.shape_str(), UINT32_MAX));
+    if (a.shape[i] == 0 || a.shape[i] > 65535)
+      throw input_error(
+          path, fmt::format("{}: shape {}: every dimension must be 1..65535", what, a.shape_str()));
   return a;
 }
 
