@@ -98,3 +98,35 @@ function(loom_add_rtl_model MODEL)
       ${defs}
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()
+
+# loom_add_core_model(<model> CONFIG <config>)
+# Adds the Verilated whole core, loom_core (class Vcore_<model>), and a
+# factory loom::make_core_dut_<model>() returning it behind the
+# Verilator-free loom::CoreDut interface (tb/core_dut.h), to the library
+# loom_core_rtl.
+function(loom_add_core_model MODEL)
+  cmake_parse_arguments(A "" "CONFIG" "" ${ARGN})
+  loom_config_fields(${A_CONFIG} c)
+  if(NOT TARGET loom_core_rtl)
+    add_library(loom_core_rtl STATIC)
+    target_link_libraries(loom_core_rtl PUBLIC loom_tb_rtl)
+    target_compile_options(loom_core_rtl PRIVATE -g0)
+  endif()
+  set(LOOM_MODEL ${MODEL})
+  configure_file(${CMAKE_SOURCE_DIR}/tb/core_factory.cpp.in
+                 ${LOOM_GEN_DIR}/core_factory_${MODEL}.cpp @ONLY)
+  target_sources(loom_core_rtl PRIVATE ${LOOM_GEN_DIR}/core_factory_${MODEL}.cpp)
+  verilate(loom_core_rtl
+    PREFIX Vcore_${MODEL}
+    TOP_MODULE loom_core
+    SOURCES ${LOOM_RTL_SOURCES}
+    TRACE_FST
+    DIRECTORY ${CMAKE_BINARY_DIR}/verilated_core/${MODEL}
+    VERILATOR_ARGS
+      -O3 --assert -Wno-fatal -Wno-lint -Wno-style
+      --x-assign unique --x-initial unique
+      -GP=${c_P} -GSbufBytes=${c_SB} -GSbufWordBytes=${c_WB}
+      -GPsumBanks=${c_BANKS} -GPsumEntries=${c_ENTRIES} -GCmdDepth=${c_DEPTH}
+      -GAxiDataW=${c_AXIW}
+      ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
+endfunction()

@@ -19,3 +19,4 @@ rtl/dma_walk.sv
 rtl/dma_pack.sv
 rtl/dma_engine.sv
 rtl/loom_tensor_top.sv
+rtl/loom_core.sv

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Verilator -Wall lint of the Loom RTL (rtl/files.f + rtl/loom.vlt, top
-# loom_tensor_top, which holds every block including the DMA) at the named
-# configurations of cmake/LoomConfigs.cmake; at tiny also with each fault
-# injection define of tb/CMakeLists.txt (the fault models are built at tiny);
-# then each block that is not inside loom_tensor_top yet as its
-# own top (act_lane, csr_axil, sequencer). Fails on any warning or error.
+# loom_core, which holds every block: CSRs, sequencer, tensor subsystem with
+# ACT and DMA) at the named configurations of cmake/LoomConfigs.cmake; at
+# tiny also with each fault injection define of tb/CMakeLists.txt (the fault
+# models are built at tiny). Fails on any warning or error.
 #
 #   scripts/lint.sh            tiny, small, medium (P = 4, 8, 16)
 #   scripts/lint.sh --all      also trn (P = 128, takes a few minutes)
@@ -45,7 +44,7 @@ for name in "${configs[@]}"; do
   for def in "${defs[@]}"; do
     what="$name (P=$p, AXI $((8 * axib)) bit)${def:+ +$def}"
     log=$(mktemp)
-    if verilator --lint-only -Wall --top-module loom_tensor_top "${params[@]}" \
+    if verilator --lint-only -Wall --top-module loom_core "${params[@]}" \
          ${def:++define+$def} "${sources[@]}" rtl/loom.vlt >"$log" 2>&1 && [[ ! -s "$log" ]]; then
       echo "lint: $what clean"
     else
@@ -57,32 +56,4 @@ for name in "${configs[@]}"; do
   done
 done
 
-# Blocks not (yet) inside loom_tensor_top, each as its own top. They do not
-# use loom_pkg (their widths are the ISA's), so they are linted from their
-# own file: loom_pkg's parameters would otherwise be unused in this top.
-for top in act_lane csr_axil; do
-  log=$(mktemp)
-  if verilator --lint-only -Wall --top-module "$top" "rtl/$top.sv" rtl/loom.vlt >"$log" 2>&1 \
-       && [[ ! -s "$log" ]]; then
-    echo "lint: $top clean"
-  else
-    echo "lint: $top FAILED" >&2
-    cat "$log" >&2
-    status=1
-  fi
-  rm -f "$log"
-done
-# The sequencer with its seq_* submodules (free of loom_pkg too), at P = 4, 8, 16.
-for p in 4 8 16; do
-  log=$(mktemp)
-  if verilator --lint-only -Wall --top-module sequencer -GP=$p rtl/seq_fifo.sv rtl/seq_decode.sv \
-       rtl/seq_sem.sv rtl/seq_fetch.sv rtl/sequencer.sv rtl/loom.vlt >"$log" 2>&1 && [[ ! -s "$log" ]]; then
-    echo "lint: sequencer (P=$p) clean"
-  else
-    echo "lint: sequencer (P=$p) FAILED" >&2
-    cat "$log" >&2
-    status=1
-  fi
-  rm -f "$log"
-done
 exit $status

@@ -1,0 +1,72 @@
+// CoreSystem: the whole core (a CoreDut) in its system: the DRAM behind the
+// DMA port, the DRAM behind the instruction-fetch port, and a host that
+// programs the CSRs over AXI4-Lite and waits for the interrupt. It runs a
+// program end to end on the RTL alone (no golden model): what `loom ...
+// --mode rtl` and the whole-core RTL tests use.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core_dut.h"
+#include "loom/axi_mem.h"
+
+namespace loom {
+
+struct CoreRunRequest {
+  std::vector<uint8_t> program;  // binary program (32 bytes per instruction)
+  uint64_t prog_base = 0;        // where it lives in DRAM
+  uint64_t dram_base = 0;        // DRAM window [base, limit)
+  uint64_t dram_limit = 0;
+  uint32_t watchdog = 1u << 20;       // cycles
+  uint64_t max_cycles = 100'000'000;  // the run fails (throws) beyond this
+};
+
+// What the host reads back after the interrupt.
+struct CoreRunResult {
+  bool done = false, error = false;
+  uint32_t error_code = 0, error_index = 0;
+  uint64_t start_cycle = 0;  // cycle of the START write's handshake
+  uint64_t irq_cycle = 0;    // first cycle irq_o was high
+  uint64_t perf_cycles = 0, perf_busy_pe = 0, perf_busy_act = 0, perf_busy_dma = 0,
+           perf_busy_seq = 0, perf_macs = 0, perf_dma_bytes = 0;
+};
+
+class CoreSystem {
+ public:
+  // Both memories take their latency / backpressure from their configs; the
+  // fetch memory holds only the program (written by run()).
+  CoreSystem(std::unique_ptr<CoreDut> dut, const AxiMemConfig& dram, const AxiMemConfig& ifetch);
+
+  CoreDut& dut() { return *dut_; }
+  AxiMem& dram() { return dram_; }
+  AxiMem& ifetch() { return ifetch_; }
+  uint64_t cycle() const { return dut_->cycle(); }
+
+  // One cycle with the host idle.
+  void step();
+  // AXI4-Lite accesses (blocking: step until the response). Return the
+  // response code (csr::kRespOkay / kRespSlvErr); a read's data in *data.
+  uint32_t csr_write(uint32_t offset, uint32_t value, uint32_t strb = 0xf);
+  uint32_t csr_read(uint32_t offset, uint32_t* data);
+  uint32_t csr_read(uint32_t offset);  // throws on a non-OKAY response
+  uint64_t csr_read64(uint32_t offset_lo);
+
+  // Loads the program into both memories (the DMA's DRAM too, so a dump of
+  // DRAM shows it), programs the CSRs, enables both interrupts, starts and
+  // steps until irq_o; reads status, error and counters; clears the
+  // interrupt. Throws std::runtime_error if irq_o does not come within
+  // max_cycles or a memory sees a protocol violation.
+  CoreRunResult run(const CoreRunRequest& req);
+
+ private:
+  const CoreOutputs& drive(const AxilMasterOut& host);
+  void advance(const CoreOutputs& out);
+
+  std::unique_ptr<CoreDut> dut_;
+  AxiMem dram_;
+  AxiMem ifetch_;
+};
+
+}  // namespace loom
