@@ -420,6 +420,14 @@ module loom_core #(
                            pe_cmd_s.psum_off, pe_cmd_s.rsvd_lo};
   assign dma_desc0_s = dma_desc[0 +: loom_pkg::DmaDescW];
   assign dma_desc1_s = dma_desc[loom_pkg::DmaDescW +: loom_pkg::DmaDescW];
+  // The byte counter needs rows, row_bytes and planes only.
+  logic unused_dma_desc;
+  assign unused_dma_desc = ^{dma_desc0_s.dram_addr, dma_desc0_s.row_stride,
+                             dma_desc0_s.plane_stride, dma_desc0_s.sbuf_part,
+                             dma_desc0_s.sbuf_addr, dma_desc0_s.dir, dma_desc0_s.rsvd,
+                             dma_desc1_s.dram_addr, dma_desc1_s.row_stride,
+                             dma_desc1_s.plane_stride, dma_desc1_s.sbuf_part,
+                             dma_desc1_s.sbuf_addr, dma_desc1_s.dir, dma_desc1_s.rsvd};
   assign mm_macs    = 64'(ldw_k_q) * 64'(ldw_m_q) * 64'(pe_cmd_s.cols);
 
   // Bytes of a descriptor: rows x row_bytes x planes (zero-extended factors).
