@@ -495,8 +495,8 @@ TEST(SeqLockstep, GemmPrograms) {
     c.mem.read_latency = 1 + uint32_t(rng() % 150);
     c.mem.ar_ready = 0.5;
     c.mem.r_valid = 0.7;
-    c.pe = {2, 1 + uint32_t(rng() % 70), 0.8, 4};
-    c.act = {2, 1 + uint32_t(rng() % 70), 0.8, 4};
+    c.pe = {2, 2 + uint32_t(rng() % 70), 0.8, 4};
+    c.act = {2, 2 + uint32_t(rng() % 70), 0.8, 4};
     c.dma = {10, 10 + uint32_t(rng() % 150), 0.8, 4};
     Lockstep b(c);
     const auto words = Words(g.program);
