@@ -97,6 +97,13 @@ CoreRunResult CoreSystem::run(const CoreRunRequest& req) {
   if (req.program.empty() || req.program.size() % 32 != 0) {
     throw std::invalid_argument("program size must be a positive multiple of 32 bytes");
   }
+  // A soft reset first: after an error a DMA queue stays halted until reset
+  // (sequencer.md), and it costs two cycles otherwise.
+  if (csr_write(csr::kCtrl, csr::kCtrlSoftReset) != csr::kRespOkay) {
+    throw std::runtime_error("CSR soft reset refused");
+  }
+  step();
+  step();
   ifetch_.write(req.prog_base, req.program);
   dram_.write(req.prog_base, req.program);
   auto write_ok = [&](uint32_t off, uint32_t v) {

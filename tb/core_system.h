@@ -53,7 +53,8 @@ class CoreSystem {
   uint32_t csr_read(uint32_t offset);  // throws on a non-OKAY response
   uint64_t csr_read64(uint32_t offset_lo);
 
-  // Loads the program into both memories (the DMA's DRAM too, so a dump of
+  // Soft-resets the engines (a halted DMA queue stays halted until reset),
+  // loads the program into both memories (the DMA's DRAM too, so a dump of
   // DRAM shows it), programs the CSRs, enables both interrupts, starts and
   // steps until irq_o; reads status, error and counters; clears the
   // interrupt. Throws std::runtime_error if irq_o does not come within

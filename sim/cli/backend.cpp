@@ -1,4 +1,5 @@
-// The back ends of the workload subcommands: the untimed functional model.
+// The back ends of the workload subcommands: the untimed functional model
+// (here) and the RTL (backend_rtl.cpp).
 #include "backend.h"
 
 #include <fmt/format.h>
@@ -64,9 +65,10 @@ const char* mode_name(Mode m) {
 
 std::unique_ptr<Backend> make_backend(Mode mode, const std::string& command) {
   if (mode == Mode::kModel) return std::make_unique<ModelBackend>();
+  if (mode == Mode::kRtl) return make_rtl_backend(command);
   throw CliError(kExitUsage,
-                 fmt::format("{}: error: --mode {} needs the whole-core RTL (sequencer and core "
-                             "top), which is not built yet; use --mode model (see '{} --help')",
+                 fmt::format("{}: error: --mode {} needs the whole-core golden model, which is "
+                             "not built yet; use --mode model or --mode rtl (see '{} --help')",
                              command, mode_name(mode), command));
 }
 

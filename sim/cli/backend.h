@@ -1,8 +1,8 @@
 // The back ends the workload subcommands (gemm, conv2d, mlp, run) run a
 // program on: a program and a DRAM image in, the final DRAM and the
-// statistics out (docs/cli.md "Modes"). Today only the untimed functional
-// model exists (--mode model); the RTL and the co-simulation back ends are
-// added here when the whole-core RTL (sequencer + core top) exists.
+// statistics out (docs/cli.md "Modes"): the untimed functional model
+// (--mode model) and the Verilated whole core (--mode rtl); co-simulation
+// comes with the whole-core golden model.
 #pragma once
 
 #include <cstdint>
@@ -66,8 +66,12 @@ class Backend {
   virtual RunOutput run(const RunInput& in) = 0;
 };
 
+// --mode rtl (backend_rtl.cpp).
+std::unique_ptr<Backend> make_rtl_backend(const std::string& command);
+
 // The back end of `mode`. Throws CliError (kExitUsage) "COMMAND: error:
-// --mode rtl needs the whole-core RTL ..." for the modes not built yet.
+// --mode cosim needs the whole-core golden model ..." for the mode not built
+// yet.
 std::unique_ptr<Backend> make_backend(Mode mode, const std::string& command);
 
 }  // namespace loom::cli

@@ -19,8 +19,9 @@ void add_run_options(CLI::App& sub, RunOptions& o) {
   add_config_option(sub, o.config,
                     fmt::format("the core configuration to run on, default {}", kDefaultConfig));
   sub.add_option("--mode", o.mode,
-                 "model: the untimed functional model (the default for now); rtl, cosim: the "
-                 "whole-core RTL alone or co-simulated against the model (not built yet: exit 2)")
+                 "model: the untimed functional model (the default for now); rtl: the "
+                 "whole-core RTL (Verilated loom_core, cycles from its counters); cosim: RTL "
+                 "against the golden model (not built yet, exit 2)")
       ->check(CLI::IsMember({"model", "rtl", "cosim"}))
       ->type_name("MODE");
   sub.add_option("--dram-latency", o.dram_latency,

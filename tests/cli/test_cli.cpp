@@ -858,10 +858,10 @@ TEST_F(Cli, GemmUsageErrors) {
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--config", "huge"},
        {"unknown configuration 'huge'"}},
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "fpga"}, {"--mode", "fpga"}},
-      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "rtl"},
-       {"--mode rtl needs the whole-core RTL", "not built yet"}},
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "cosim"},
-       {"--mode cosim needs the whole-core RTL"}},
+       {"--mode cosim needs the whole-core golden model", "not built yet"}},
+      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "rtl", "--config", "trn"},
+       {"configuration 'trn' has no RTL model"}},
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--waves", "w.fst"},
        {"--waves needs --mode rtl or cosim"}},
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--dram-latency", "-1"}, {"--dram-latency"}},
@@ -903,7 +903,7 @@ TEST_F(Cli, GemmUnwritableOutputs) {
   }
   // An existing output is replaced only by a successful run.
   const std::string out = file("c.npy", "old");
-  expect_error(loom(with({"--out", out, "--mode", "rtl"})), 2, {"whole-core RTL"});
+  expect_error(loom(with({"--out", out, "--mode", "cosim"})), 2, {"whole-core golden model"});
   EXPECT_EQ(slurp(out), "old");
 }
 
@@ -1053,7 +1053,7 @@ TEST_F(Cli, RunArgumentErrors) {
       {{"run", src, "--dram-size", "lots"}, "'lots' is not a number"},
       {{"run", src, "--dram-base", "0xffffffffffffffff"}, "overflows"},
       {{"run", src, "--config", "nope"}, "unknown configuration"},
-      {{"run", src, "--mode", "rtl"}, "needs the whole-core RTL"},
+      {{"run", src, "--mode", "cosim"}, "needs the whole-core golden model"},
       {{"run", src, "--waves", "w.fst"}, "--waves needs --mode rtl or cosim"},
   };
   for (const Case& c : cases) {
@@ -1277,6 +1277,79 @@ TEST_F(Cli, MlpShapesEqualTheReference) {
   EXPECT_TRUE(read_i32_npy(slurp(path("s.npy"))).v == mlp(x, w1, w2, 4, 6, 5, 2, 0, 1, 8, true));
 }
 
+// --mode rtl: the same workloads on the Verilated whole core; results equal
+// references computed here, and the report carries the RTL's cycles,
+// utilization and busy percentages (docs/cli.md "Modes").
+TEST_F(Cli, RtlModeRunsTheWholeCore) {
+  std::mt19937_64 rng(test_seed());
+  // GEMM, odd shape, at two configurations.
+  for (const char* config : {"small", "tiny"}) {
+    SCOPED_TRACE(config);
+    const uint32_t m = 13, k = 21, n = 37;
+    const std::vector<int8_t> a = random_i8(size_t(m) * k, rng);
+    const std::vector<int8_t> b = random_i8(size_t(k) * n, rng);
+    const std::string json = path("r.json").string();
+    const Result r = loom({"gemm", "--a", file("a.npy", i8_npy(m, k, a)), "--b",
+                           file("b.npy", i8_npy(k, n, b)), "--mode", "rtl", "--config", config,
+                           "--dram-latency", "50", "--out", path("c.npy"), "--json", json});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_TRUE(read_i32_npy(slurp(path("c.npy"))).v == matmul(a, b, m, k, n));
+    const nlohmann::json j = nlohmann::json::parse(slurp(json));
+    EXPECT_EQ(j["mode"], "rtl");
+    EXPECT_EQ(j["result"], "PASS");
+    ASSERT_TRUE(j["cycles"].is_number());
+    const double util = j["utilization_percent"].get<double>();
+    EXPECT_GT(util, 0.0);
+    EXPECT_LE(util, 100.0);
+    EXPECT_EQ(j["macs"], m * k * n);
+    for (const char* e : {"seq", "dma0", "dma1", "pe", "act"}) {
+      ASSERT_TRUE(j["engines"][e]["busy_percent"].is_number()) << e;
+      EXPECT_LE(j["engines"][e]["busy_percent"].get<double>(), 100.0) << e;
+    }
+    EXPECT_GT(j["engines"]["pe"]["busy_percent"].get<double>(), 0.0);
+    EXPECT_EQ(j["instructions_executed"], j["program_instructions"]);
+    EXPECT_EQ(j["dma"]["store_bytes"], m * n * 4);
+    // The same run on the model: the same C.
+    ASSERT_EQ(loom({"gemm", "--a", path("a.npy"), "--b", path("b.npy"), "--config", config,
+                    "--out", path("cm.npy")})
+                  .code,
+              0);
+    EXPECT_EQ(slurp(path("c.npy")), slurp(path("cm.npy")));
+  }
+  // conv2d with padding and stride, and an MLP.
+  const ConvShape s{1, 7, 6, 5, 3, 3, 9, 2, 1};
+  const std::vector<int8_t> in = random_i8(size_t(s.n) * s.h * s.w * s.c, rng);
+  const std::vector<int8_t> w = random_i8(size_t(s.kh) * s.kw * s.c * s.co, rng);
+  Result r = loom({"conv2d", "--input", file("in.npy", i8_npy_nd({s.n, s.h, s.w, s.c}, in)),
+                   "--weights", file("w.npy", i8_npy_nd({s.kh, s.kw, s.c, s.co}, w)), "--stride",
+                   std::to_string(s.stride), "--pad", std::to_string(s.pad), "--mode", "rtl",
+                   "--out", path("o.npy")});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_TRUE(read_i32_nd(slurp(path("o.npy"))).v == conv2d(in, w, s));
+  const uint32_t bb = 6, d0 = 19, d1 = 12, d2 = 5;
+  const std::vector<int8_t> x = random_i8(size_t(bb) * d0, rng);
+  const std::vector<int8_t> w1 = random_i8(size_t(d0) * d1, rng);
+  const std::vector<int8_t> w2 = random_i8(size_t(d1) * d2, rng);
+  r = loom({"mlp", "--x", file("x.npy", i8_npy(bb, d0, x)), "--w1",
+            file("w1.npy", i8_npy(d0, d1, w1)), "--w2", file("w2.npy", i8_npy(d1, d2, w2)),
+            "--mode", "rtl", "--out", path("y.npy")});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_TRUE(read_i32_npy(slurp(path("y.npy"))).v == mlp(x, w1, w2, bb, d0, d1, d2, 0, 1, 8, true));
+  // A DMA outside the window stops the core: FAIL (exit 3) with the RTL's code.
+  const std::string src = file(
+      "bad.s",
+      "nop\ndma.load q=0 dram=0x4000000 row_stride=8 rows=1 row_bytes=8 part=0 sbuf=0\nend\n");
+  r = loom({"run", src, "--mode", "rtl"});
+  EXPECT_EQ(r.code, 3) << r.err << r.out;
+  EXPECT_NE(r.out.find("DRAM_WINDOW"), std::string::npos) << r.out;
+  // --waves writes an FST file.
+  ASSERT_EQ(loom({"gemm", "--m", "4", "--k", "4", "--n", "4", "--mode", "rtl", "--waves",
+                  path("w.fst")})
+                .code,
+            0);
+  EXPECT_GT(fs::file_size(path("w.fst")), 0u);
+}
+
 TEST_F(Cli, Conv2dAndMlpErrors) {
   const std::string in = file("in.npy", i8_npy_nd({1, 4, 4, 3}, std::vector<int8_t>(48)));
   const std::string w = file("w.npy", i8_npy_nd({3, 3, 2, 5}, std::vector<int8_t>(90)));
@@ -1314,7 +1387,7 @@ TEST_F(Cli, Conv2dAndMlpErrors) {
        {"--co 0 is out of range"}},
       {{"conv2d", "--input", in, "--kh", "1", "--kw", "1", "--co", "1", "--mode", "cosim"},
        2,
-       {"needs the whole-core RTL"}},
+       {"needs the whole-core golden model"}},
       {{"mlp", "--x", x, "--w1", w1, "--d2", "3"},
        1,
        {"w1.npy: error: shape [4, 5] does not match "
