@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "Vcsr_axil.h"
+#include "loom/csr_map.h"
 #include "verilated.h"
 
 namespace {
@@ -22,26 +23,8 @@ constexpr uint32_t kOkay = 0;
 constexpr uint32_t kSlverr = 2;
 constexpr int kMaxCycles = 200;  // per access
 
-// Byte offsets, docs/csr.md.
-enum : uint32_t {
-  kId = 0x000,
-  kVersion = 0x004,
-  kCtrl = 0x008,
-  kStatus = 0x00c,
-  kErrCode = 0x010,
-  kErrIndex = 0x014,
-  kIrqEnable = 0x018,
-  kIrqStatus = 0x01c,
-  kProgBaseLo = 0x020,
-  kProgBaseHi = 0x024,
-  kProgLen = 0x028,
-  kWatchdog = 0x02c,
-  kDramBaseLo = 0x030,
-  kDramBaseHi = 0x034,
-  kDramLimLo = 0x038,
-  kDramLimHi = 0x03c,
-  kPerfBase = 0x100,
-};
+// Byte offsets, docs/csr.md (loom/csr_map.h).
+using namespace loom::csr;  // NOLINT: the register names
 constexpr int kNumPerf = 7;
 constexpr uint32_t kIdValue = 0x4c4f4f4d;
 constexpr uint32_t kVersionValue = 0x00010000;
@@ -49,8 +32,8 @@ constexpr uint32_t kWatchdogRst = 0x00100000;
 
 // Registers locked while busy (RW otherwise), with their reset values.
 const std::vector<std::pair<uint32_t, uint32_t>> kLocked = {
-    {kProgBaseLo, 0}, {kProgBaseHi, 0}, {kProgLen, 0},   {kWatchdog, kWatchdogRst},
-    {kDramBaseLo, 0}, {kDramBaseHi, 0}, {kDramLimLo, 0}, {kDramLimHi, 0}};
+    {kProgBaseLo, 0}, {kProgBaseHi, 0}, {kProgLen, 0},     {kWatchdog, kWatchdogRst},
+    {kDramBaseLo, 0}, {kDramBaseHi, 0}, {kDramLimitLo, 0}, {kDramLimitHi, 0}};
 
 enum class Order { kAwFirst, kWFirst, kTogether };
 
@@ -223,14 +206,14 @@ TEST_F(CsrAxilTest, ResetValues) {
   EXPECT_EQ(ReadOk(kVersion), kVersionValue);
   EXPECT_EQ(ReadOk(kCtrl), 0u);
   EXPECT_EQ(ReadOk(kStatus), 0u);
-  EXPECT_EQ(ReadOk(kErrCode), 0u);
-  EXPECT_EQ(ReadOk(kErrIndex), 0u);
+  EXPECT_EQ(ReadOk(kErrorCode), 0u);
+  EXPECT_EQ(ReadOk(kErrorIndex), 0u);
   EXPECT_EQ(ReadOk(kIrqEnable), 0u);
   EXPECT_EQ(ReadOk(kIrqStatus), 0u);
   for (auto [a, v] : kLocked) EXPECT_EQ(ReadOk(a), v) << std::hex << a;
   for (int k = 0; k < kNumPerf; ++k) {
-    EXPECT_EQ(ReadOk(kPerfBase + 8 * k + 4), 0u) << "snapshot " << k;
-    EXPECT_EQ(ReadOk(kPerfBase + 8 * k), 0u) << "counter " << k;
+    EXPECT_EQ(ReadOk(kPerfCycles + 8 * k + 4), 0u) << "snapshot " << k;
+    EXPECT_EQ(ReadOk(kPerfCycles + 8 * k), 0u) << "counter " << k;
   }
   EXPECT_EQ(dut_->prog_base_o, 0u);
   EXPECT_EQ(dut_->prog_len_o, 0u);
@@ -285,18 +268,18 @@ TEST_F(CsrAxilTest, ReadOnlyWritesAnswerSlverrAndChangeNothing) {
   dut_->error_code_i = 7;
   dut_->error_index_i = 0x1234;
   dut_->done_i = 1;
-  for (uint32_t a : {kId, kVersion, kStatus, kErrCode, kErrIndex}) {
+  for (uint32_t a : {kId, kVersion, kStatus, kErrorCode, kErrorIndex}) {
     const uint32_t before = ReadOk(a);
     EXPECT_EQ(Write(a, ~before, 0xf, Order(rng_() % 3)), kSlverr) << std::hex << a;
     EXPECT_EQ(ReadOk(a), before) << std::hex << a;
   }
   hook_ = [this](uint64_t) { dut_->perf_macs_i = 0x1111222233334444ull; };
   for (int k = 0; k < kNumPerf; ++k) {
-    EXPECT_EQ(Write(kPerfBase + 8 * k, 5), kSlverr);
-    EXPECT_EQ(Write(kPerfBase + 8 * k + 4, 5), kSlverr);
+    EXPECT_EQ(Write(kPerfCycles + 8 * k, 5), kSlverr);
+    EXPECT_EQ(Write(kPerfCycles + 8 * k + 4, 5), kSlverr);
   }
-  EXPECT_EQ(ReadOk(kPerfBase + 8 * 5), 0x33334444u);
-  EXPECT_EQ(ReadOk(kPerfBase + 8 * 5 + 4), 0x11112222u);
+  EXPECT_EQ(ReadOk(kPerfCycles + 8 * 5), 0x33334444u);
+  EXPECT_EQ(ReadOk(kPerfCycles + 8 * 5 + 4), 0x11112222u);
   // Nothing else changed either.
   for (auto [a, v] : kLocked) EXPECT_EQ(ReadOk(a), v);
   EXPECT_EQ(starts_ + srsts_, 0);
@@ -405,10 +388,10 @@ TEST_F(CsrAxilTest, StatusAndErrorInputs) {
   dut_->error_code_i = 11;
   dut_->error_index_i = 0xdeadbeef;
   EXPECT_EQ(ReadOk(kStatus), 4u);
-  EXPECT_EQ(ReadOk(kErrCode), 11u);
-  EXPECT_EQ(ReadOk(kErrIndex), 0xdeadbeefu);
+  EXPECT_EQ(ReadOk(kErrorCode), 11u);
+  EXPECT_EQ(ReadOk(kErrorIndex), 0xdeadbeefu);
   dut_->error_code_i = 0xff;
-  EXPECT_EQ(ReadOk(kErrCode), 0xffu);
+  EXPECT_EQ(ReadOk(kErrorCode), 0xffu);
 }
 
 TEST_F(CsrAxilTest, IrqSetEnableClear) {
@@ -525,11 +508,11 @@ TEST_F(CsrAxilTest, CounterSnapshotConsistent) {
   for (int i = 0; i < 300; ++i) {
     const int k = int(rng_() % kNumPerf);
     uint64_t c = 0;
-    auto [lo, r1] = Read(kPerfBase + 8 * k, &c);
+    auto [lo, r1] = Read(kPerfCycles + 8 * k, &c);
     Idle(int(rng_() % 8));
     // An interleaved read of another counter's low word does not disturb k.
-    if (rng_() % 2) ReadOk(kPerfBase + 8 * ((k + 1) % kNumPerf));
-    auto [hi, r2] = Read(kPerfBase + 8 * k + 4);
+    if (rng_() % 2) ReadOk(kPerfCycles + 8 * ((k + 1) % kNumPerf));
+    auto [hi, r2] = Read(kPerfCycles + 8 * k + 4);
     EXPECT_EQ(r1, kOkay);
     EXPECT_EQ(r2, kOkay);
     const uint64_t got = (uint64_t(hi) << 32) | lo;
@@ -537,7 +520,7 @@ TEST_F(CsrAxilTest, CounterSnapshotConsistent) {
                               << " got 0x" << got << " want 0x" << val(k, c);
     if (uint32_t(val(k, cycle_) >> 32) != hi) ++hi_changed;
     // The hi word is the snapshot: read again, still the same.
-    EXPECT_EQ(ReadOk(kPerfBase + 8 * k + 4), hi);
+    EXPECT_EQ(ReadOk(kPerfCycles + 8 * k + 4), hi);
   }
   // The test is meaningful: the live high word had moved on most of the time.
   EXPECT_GT(hi_changed, 150);
@@ -586,10 +569,10 @@ TEST_F(CsrAxilTest, RandomAgainstReference) {
     // Mostly mapped offsets, sometimes anything.
     uint32_t addr = rng_() % 4 == 0 ? uint32_t(rng_() % 0x1000)
                     : rng_() % 2    ? uint32_t(rng_() % 0x40)
-                                    : kPerfBase + uint32_t(rng_() % 0x38);
+                                    : kPerfCycles + uint32_t(rng_() % 0x38);
     if (rng_() % 16 == 0) addr = kCtrl | uint32_t(rng_() % 4);
     const uint32_t w = addr & ~3u;
-    const bool perf_w = w >= kPerfBase && w < kPerfBase + 8 * kNumPerf;
+    const bool perf_w = w >= kPerfCycles && w < kPerfCycles + 8 * kNumPerf;
     if (rng_() % 2) {
       const uint32_t d = rng_() % 4 ? uint32_t(rng_()) : uint32_t(rng_() % 4);
       const uint32_t strb = rng_() % 3 ? 0xf : uint32_t(rng_() % 16);
@@ -621,7 +604,7 @@ TEST_F(CsrAxilTest, RandomAgainstReference) {
       if (rw.count(w)) {
         want = rw[w];
       } else if (perf_w) {
-        const int k = int((w - kPerfBase) / 8);
+        const int k = int((w - kPerfCycles) / 8);
         if (w & 4) {
           want = snap[k];
         } else {
@@ -642,10 +625,10 @@ TEST_F(CsrAxilTest, RandomAgainstReference) {
           case kStatus:
             want = uint32_t(busy) | uint32_t(dut_->done_i) << 1 | uint32_t(dut_->error_i) << 2;
             break;
-          case kErrCode:
+          case kErrorCode:
             want = dut_->error_code_i;
             break;
-          case kErrIndex:
+          case kErrorIndex:
             want = dut_->error_index_i;
             break;
           case kIrqEnable:
@@ -667,7 +650,7 @@ TEST_F(CsrAxilTest, RandomAgainstReference) {
     ASSERT_EQ(dut_->prog_len_o, rw[kProgLen]);
     ASSERT_EQ(dut_->watchdog_o, rw[kWatchdog]);
     ASSERT_EQ(dut_->dram_base_o, uint64_t(rw[kDramBaseHi]) << 32 | rw[kDramBaseLo]);
-    ASSERT_EQ(dut_->dram_limit_o, uint64_t(rw[kDramLimHi]) << 32 | rw[kDramLimLo]);
+    ASSERT_EQ(dut_->dram_limit_o, uint64_t(rw[kDramLimitHi]) << 32 | rw[kDramLimitLo]);
   }
   Idle(3);
   EXPECT_EQ(starts_, starts);
