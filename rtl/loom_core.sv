@@ -411,7 +411,11 @@ module loom_core #(
   loom_pkg::dma_desc_t dma_desc0_s, dma_desc1_s;
   logic [loom_pkg::RowsW-1:0] ldw_k_q;
   logic [loom_pkg::ColsW-1:0] ldw_m_q;
-  logic [63:0] mm_macs, desc_bytes;
+  // Products at their natural widths (K 8 x M 10 x F 10 bits; rows 8 x
+  // row_bytes 18 x planes 16 bits): 64-bit multipliers would cost ~10k cells.
+  logic [17:0] mm_km;
+  logic [27:0] mm_macs;
+  logic [63:0] desc_bytes;
 
   assign pe_cmd_s   = pe_cmd;
   // The counters need op, rows and cols only.
@@ -428,19 +432,19 @@ module loom_core #(
                              dma_desc1_s.dram_addr, dma_desc1_s.row_stride,
                              dma_desc1_s.plane_stride, dma_desc1_s.sbuf_part,
                              dma_desc1_s.sbuf_addr, dma_desc1_s.dir, dma_desc1_s.rsvd};
-  assign mm_macs    = 64'(ldw_k_q) * 64'(ldw_m_q) * 64'(pe_cmd_s.cols);
+  assign mm_km      = 18'(ldw_k_q) * 18'(ldw_m_q);
+  assign mm_macs    = 28'(mm_km) * 28'(pe_cmd_s.cols);
 
   // Bytes of a descriptor: rows x row_bytes x planes (zero-extended factors).
-  logic [63:0] rows0, rows1, rb0, rb1, pl0, pl1;
-  assign rows0 = 64'(dma_desc0_s.rows);
-  assign rows1 = 64'(dma_desc1_s.rows);
-  assign rb0   = 64'(dma_desc0_s.row_bytes);
-  assign rb1   = 64'(dma_desc1_s.row_bytes);
-  assign pl0   = 64'(dma_desc0_s.planes);
-  assign pl1   = 64'(dma_desc1_s.planes);
+  logic [25:0] rb0, rb1;
+  logic [41:0] bytes0, bytes1;
+  assign rb0    = 26'(dma_desc0_s.rows) * 26'(dma_desc0_s.row_bytes);
+  assign rb1    = 26'(dma_desc1_s.rows) * 26'(dma_desc1_s.row_bytes);
+  assign bytes0 = 42'(rb0) * 42'(dma_desc0_s.planes);
+  assign bytes1 = 42'(rb1) * 42'(dma_desc1_s.planes);
 
-  assign desc_bytes = ((dma_desc_valid[0] && dma_desc_ready[0]) ? rows0 * rb0 * pl0 : 64'd0) +
-                      ((dma_desc_valid[1] && dma_desc_ready[1]) ? rows1 * rb1 * pl1 : 64'd0);
+  assign desc_bytes = ((dma_desc_valid[0] && dma_desc_ready[0]) ? 64'(bytes0) : 64'd0) +
+                      ((dma_desc_valid[1] && dma_desc_ready[1]) ? 64'(bytes1) : 64'd0);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -473,7 +477,7 @@ module loom_core #(
           ldw_k_q <= pe_cmd_s.rows;
           ldw_m_q <= pe_cmd_s.cols;
         end else begin
-          perf_macs_q <= perf_macs_q + mm_macs;
+          perf_macs_q <= perf_macs_q + 64'(mm_macs);
         end
       end
     end
