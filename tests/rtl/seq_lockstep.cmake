@@ -5,7 +5,8 @@
 # Verilated sequencer per fetch width, with the parameters the test gives
 # the model (P 8, 4 KiB SBUF, 4 banks of 64, 16 semaphores, the rest the
 # RTL's defaults).
-foreach(dw 64 32 512)
+loom_unit_variants(_lockstep_variants "64;32;512" "64")
+foreach(dw IN LISTS _lockstep_variants)
   add_executable(test_rtl_seq_lockstep_${dw} test_seq_lockstep.cpp)
   target_compile_options(test_rtl_seq_lockstep_${dw} PRIVATE ${LOOM_RTL_UNIT_CXX_OPTIONS})
   target_link_libraries(test_rtl_seq_lockstep_${dw} PRIVATE loom_tb loom_model_core GTest::gtest

@@ -13,7 +13,8 @@ set(LOOM_SEQ_SOURCES
 set(LOOM_SEQDEC_UT_tiny   4  1024 2  16  4)
 set(LOOM_SEQDEC_UT_small  8  4096 4  64 16)
 set(LOOM_SEQDEC_UT_medium 16 8192 4 128 32)
-foreach(v tiny small medium)
+loom_unit_variants(_seqdec_variants "tiny;small;medium" "small")
+foreach(v IN LISTS _seqdec_variants)
   list(GET LOOM_SEQDEC_UT_${v} 0 p)
   list(GET LOOM_SEQDEC_UT_${v} 1 sb)
   list(GET LOOM_SEQDEC_UT_${v} 2 banks)
@@ -39,7 +40,8 @@ endforeach()
 # sequencer against loom::AxiMem and C++ engine stubs (P 8, 4 KiB SBUF, 4
 # banks of 64), at three fetch bus widths: 64 (the GEMM contract), 32 (two
 # beats per instruction) and 512 bits (two instructions per beat).
-foreach(dw 64 32 512)
+loom_unit_variants(_seq_variants "64;32;512" "64;512")
+foreach(dw IN LISTS _seq_variants)
   add_executable(test_rtl_sequencer_${dw} test_sequencer.cpp)
   target_compile_options(test_rtl_sequencer_${dw} PRIVATE ${LOOM_RTL_UNIT_CXX_OPTIONS})
   target_link_libraries(test_rtl_sequencer_${dw} PRIVATE loom_tb loom_model_core GTest::gtest
