@@ -1,27 +1,31 @@
 // Unit tests of act_engine (docs/act.md) on a standalone Verilated model
-// with C++ PSUM and SBUF memories behind its ports. A reference written from
-// docs/act.md's contract (a 4-stage pipeline after the read step that a stall
-// freezes whole) predicts, cycle for cycle, cmd_ready_o, every issue, every
-// PSUM / SBUF read, every SBUF write (partitions, address, strobes, data),
-// done_o and busy_o; the data come from a sequential execution of the ACTs
-// with loom::act_requant (loom/isa.h); the final SBUF is compared too.
+// with C++ PSUM and SBUF memories behind its ports, in lock-step with
+// loom::ActEngineModel (loom/act_engine_model.h): both get the same input
+// pins every cycle, the model works on its own copy of the memories, and
+// every output pin of act_engine is compared with the model's every cycle
+// (cmd_ready_o, busy_o, done_o, obs_issue_*, the PSUM / SBUF read enables
+// and every partition's address, the SBUF write enables, address, strobes
+// and every partition's data word; payloads also while their valid is low).
+// The data are checked independently against a sequential execution of the
+// ACTs with loom::act_requant (loom/isa.h): every SBUF word write, and the
+// final SBUF of both the RTL's and the model's memories.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cstdint>
 #include <cstdlib>
-#include <deque>
 #include <functional>
 #include <iostream>
 #include <limits>
 #include <memory>
-#include <optional>
 #include <random>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "Vact_engine.h"
+#include "loom/act_engine_model.h"
 #include "loom/configs.h"
 #include "loom/isa.h"
 #include "verilated.h"
@@ -38,7 +42,6 @@ constexpr uint32_t kAw = 18;
 constexpr uint32_t Log2(uint32_t v) { return v <= 1 ? 0 : 1 + Log2(v / 2); }
 constexpr uint32_t kPaw = Log2(kBanks) + Log2(kEntries);
 constexpr uint32_t kBsWords = kWb >= 8 ? 1 : 2;
-constexpr int kPipe = 4;  // read step -> write stage (docs/act.md)
 constexpr int32_t kI32Min = std::numeric_limits<int32_t>::min();
 constexpr int32_t kI32Max = std::numeric_limits<int32_t>::max();
 
@@ -157,115 +160,23 @@ void Execute(Cmd& c, Mem& mem) {
     for (uint32_t k = 0; k < a.f * es; ++k) mem.sbuf[a.part + i][a.dst_addr + k] = out[i][k];
 }
 
-// --- the contract's reference (docs/act.md "Timing") --------------------------
-struct Expect {
-  bool ready = false, issue = false, done = false, busy = false, stall = false;
-  uint16_t tag = 0;
-  uint64_t psum_rd = 0, sbuf_rd = 0, wr = 0;  // partition masks
-  uint32_t psum_addr = 0, sbuf_addr = 0;
-  const Cmd* wcmd = nullptr;
-  const WordWrite* wword = nullptr;
-  bool accept = false;
-};
-
-class Reference {
- public:
-  explicit Reference(const std::vector<Cmd>& cmds) : cmds_(cmds) {}
-
-  // Outputs of cycle c (offer: the command index offered, or -1), then commits.
-  Expect Cycle(int offer, uint64_t busy) {
-    Expect e;
-    e.ready = queue_.size() < kQueueDepth;
-    e.done = done_next_;
-    done_next_ = false;
-    bool empty = true;
-    for (const auto& s : pipe_) empty = empty && !s.has_value();
-    e.busy = !queue_.empty() || fe_cmd_ >= 0 || !empty;
-    // write stage
-    const auto& w = pipe_[kPipe - 1];
-    bool writes = false;
-    if (w && w->elem) {
-      const Cmd& c = cmds_[w->cmd];
-      const uint32_t pos = c.a.dst_addr + c.esize() * w->f;
-      writes = (pos % kWb) + c.esize() == kWb || w->f + 1 == c.a.f;
-      uint64_t mask = 0;
-      for (uint32_t p = 0; p < kP; ++p)
-        if (c.active(p)) mask |= uint64_t(1) << p;
-      e.stall = writes && (busy & mask) != 0;
-      if (writes && !e.stall) {
-        e.wr = mask;
-        e.wcmd = &c;
-        e.wword = &c.writes.at(word_[w->cmd]++);
-        if (e.wword->f_end != w->f) ADD_FAILURE() << "reference: word/element mismatch";
-      }
-      if (!e.stall && w->f + 1 == c.a.f) {
-        done_next_ = true;
-        ++done_count_;
-      }
-    }
-    // front end: continue, or issue the head
-    std::optional<Slot> read;
-    if (!e.stall) {
-      if (fe_cmd_ < 0 && !queue_.empty() && (!cmds_[queue_.front()].reads_sbuf() || empty)) {
-        fe_cmd_ = queue_.front();
-        queue_.pop_front();
-        fe_step_ = 0;
-        e.issue = true;
-        e.tag = uint16_t(issues_++);
-      }
-      if (fe_cmd_ >= 0) {
-        const Cmd& c = cmds_[fe_cmd_];
-        uint64_t mask = 0;
-        for (uint32_t p = 0; p < kP; ++p)
-          if (c.active(p)) mask |= uint64_t(1) << p;
-        Slot s{fe_cmd_, 0, false};
-        if (fe_step_ < c.b()) {
-          e.sbuf_rd = mask;
-          e.sbuf_addr = c.a.bs_addr / kWb * kWb + fe_step_ * kWb;
-        } else {
-          s.elem = true;
-          s.f = fe_step_ - c.b();
-          if (c.a.src_sbuf) {
-            e.sbuf_rd = mask;
-            e.sbuf_addr = (c.a.src_addr + 4 * s.f) / kWb * kWb;
-          } else {
-            e.psum_rd = mask;
-            e.psum_addr = c.a.psum_bank * kEntries + c.a.psum_off + s.f;
-          }
-        }
-        read = s;
-        if (++fe_step_ == c.n()) fe_cmd_ = -1;
-      }
-      for (int i = kPipe - 1; i > 0; --i) pipe_[i] = pipe_[i - 1];
-      pipe_[0] = read;
-    }
-    // accept (the queue is not fall-through: visible from the next cycle)
-    if (offer >= 0 && e.ready) {
-      queue_.push_back(offer);
-      e.accept = true;
-    }
-    return e;
-  }
-  uint32_t done_count() const { return done_count_; }
-
- private:
-  struct Slot {
-    int cmd;
-    uint32_t f;
-    bool elem;
-  };
-  const std::vector<Cmd>& cmds_;
-  std::deque<int> queue_;
-  int fe_cmd_ = -1;
-  uint32_t fe_step_ = 0;
-  std::array<std::optional<Slot>, kPipe> pipe_{};
-  std::vector<uint32_t> word_ = std::vector<uint32_t>(cmds_.size(), 0);
-  bool done_next_ = false;
-  uint32_t done_count_ = 0;
-  uint32_t issues_ = 0;
-};
-
 // --- the bench ------------------------------------------------------------------
+// The model's memories: the same layout as the RTL's (Mem), read-first.
+struct ModelMem : loom::ActMemPort {
+  Mem& m;
+  explicit ModelMem(Mem& mem) : m(mem) {}
+  uint32_t psum_read(uint32_t part, uint32_t bank, uint32_t entry) override {
+    return uint32_t(m.psum.at(part).at(bank * kEntries + entry));
+  }
+  void sbuf_read_word(uint32_t part, uint32_t addr, uint8_t* out) override {
+    for (uint32_t b = 0; b < kWb; ++b) out[b] = m.sbuf.at(part).at(addr + b);
+  }
+  void sbuf_write_word(uint32_t part, uint32_t addr, const uint8_t* data, uint64_t strb) override {
+    for (uint32_t b = 0; b < kWb; ++b)
+      if ((strb >> b) & 1) m.sbuf.at(part).at(addr + b) = data[b];
+  }
+};
+
 struct Stats {
   uint64_t cycles = 0, writes = 0, stalls = 0, issues = 0;
   std::vector<uint64_t> accept, issue, done;  // per command
@@ -294,6 +205,7 @@ class ActEngineTest : public ::testing::Test {
     dut_->eval();
     rng_.seed(Seed(0xAC7E));
     InitMem();
+    model_ = std::make_unique<loom::ActEngineModel>(kCfg, kQueueDepth);
   }
   void TearDown() override { dut_->final(); }
 
@@ -325,6 +237,7 @@ class ActEngineTest : public ::testing::Test {
       }
     prd_.assign(kP, 0);
     srd_.assign(kP, std::vector<uint8_t>(kWb, 0));
+    model_mem_ = mem_;  // the model starts from the same memories
   }
 
   // A random legal ACT (validate() against the unit-test configuration).
@@ -377,13 +290,15 @@ class ActEngineTest : public ::testing::Test {
     return c;
   }
 
-  // Plays cmds (offered in order) with busy(c) on sbuf_wr_busy_i; compares
-  // every cycle with the reference; returns the statistics.
+  // Plays cmds (offered in order) with busy(c) on sbuf_wr_busy_i, the RTL
+  // and the model in lock-step (every output pin compared every cycle);
+  // checks every SBUF write against the sequential execution and the final
+  // SBUF of both; returns the statistics (from the RTL's pins).
   Stats Run(std::vector<Cmd>& cmds, const std::function<uint64_t(uint64_t)>& busy,
             uint64_t max_cycles = 200000) {
     Mem func = mem_;
     for (auto& c : cmds) Execute(c, func);
-    Reference ref(cmds);
+    ModelMem mmem{model_mem_};
     Stats st;
     st.accept.assign(cmds.size(), 0);
     st.issue.assign(cmds.size(), 0);
@@ -391,17 +306,25 @@ class ActEngineTest : public ::testing::Test {
     size_t next = 0;
     uint64_t offer_from = cmds.empty() ? 0 : cmds[0].gap;
     uint32_t issued = 0, dones = 0;
+    size_t w_cmd = 0, w_word = 0;  // the next expected word write
     bool waiting_done = false;
+    loom::ActCycleIn in;
+    in.sbuf_wr_busy.assign(kP, false);
     for (uint64_t c = 0; c < max_cycles; ++c) {
       if (dones == cmds.size() && !dut_->busy_o && c > 0) break;
-      // inputs of cycle c
+      cycle_ = c;
+      // inputs of cycle c, to both
       const int offer = (next < cmds.size() && c >= offer_from && !waiting_done) ? int(next) : -1;
       dut_->cmd_valid_i = offer >= 0;
       for (uint32_t i = 0; i < 8; ++i)
         dut_->cmd_i[i] = offer >= 0 ? uint32_t(cmds[offer].words[i / 2] >> (32 * (i % 2)))
                                     : uint32_t(rng_());  // junk while not valid
+      in.cmd_valid = offer >= 0;
+      for (uint32_t i = 0; i < 4; ++i)
+        in.cmd[i] = uint64_t(dut_->cmd_i[2 * i]) | uint64_t(dut_->cmd_i[2 * i + 1]) << 32;
       const uint64_t bz = busy(c) & ((uint64_t(1) << kP) - 1);
       dut_->sbuf_wr_busy_i = bz;
+      for (uint32_t p = 0; p < kP; ++p) in.sbuf_wr_busy[p] = (bz >> p) & 1;
       for (uint32_t p = 0; p < kP; ++p) {
         SetBits(dut_->psum_rd_data_i, 32 * p, 32, uint32_t(prd_[p]));
         for (uint32_t b = 0; b < kWb; ++b)
@@ -409,59 +332,30 @@ class ActEngineTest : public ::testing::Test {
       }
       dut_->clk_i = 0;
       dut_->eval();
-      const Expect e = ref.Cycle(offer, bz);
-      std::string where = "cycle " + std::to_string(c);
-      // handshake and events
-      EXPECT_EQ(bool(dut_->cmd_ready_o), e.ready) << where;
-      EXPECT_EQ(bool(dut_->obs_issue_valid_o), e.issue) << where;
-      if (e.issue) {
-        EXPECT_EQ(dut_->obs_issue_tag_o, e.tag) << where;
-        st.issue.at(issued++) = c;
+      const loom::ActCycleOut& o = model_->step(in, mmem);
+      Compare(o);
+      // events, from the RTL's pins
+      const bool accept = offer >= 0 && dut_->cmd_ready_o;
+      if (dut_->obs_issue_valid_o) {
+        if (issued < cmds.size()) st.issue.at(issued) = c;
+        ++issued;
       }
-      EXPECT_EQ(bool(dut_->done_o), e.done) << where;
-      if (e.done) st.done.at(dones++) = c;
-      EXPECT_EQ(bool(dut_->busy_o), e.busy) << where;
-      st.stalls += e.stall;
-      // reads
+      if (dut_->done_o) {
+        if (dones < cmds.size()) st.done.at(dones) = c;
+        ++dones;
+      }
+      st.stalls += o.stall;
       const uint64_t prd = GetBits(dut_->psum_rd_en_o, 0, kP),
                      srd = GetBits(dut_->sbuf_rd_en_o, 0, kP);
-      EXPECT_EQ(prd, e.psum_rd) << where;
-      EXPECT_EQ(srd, e.sbuf_rd) << where;
-      for (uint32_t p = 0; p < kP; ++p) {
-        if ((e.psum_rd >> p) & 1) {
-          EXPECT_EQ(GetBits(dut_->psum_rd_addr_o, kPaw * p, kPaw), e.psum_addr)
-              << where << " p" << p;
-        }
-        if ((e.sbuf_rd >> p) & 1) {
-          EXPECT_EQ(GetBits(dut_->sbuf_rd_addr_o, kAw * p, kAw), e.sbuf_addr) << where << " p" << p;
-        }
-      }
-      // writes
       const uint64_t wr = GetBits(dut_->sbuf_wr_en_o, 0, kP);
-      EXPECT_EQ(wr, e.wr) << where;
       const uint32_t waddr = dut_->sbuf_wr_addr_o;
-      const uint64_t wstrb =
-          GetBits(dut_->sbuf_wr_strb_o, 0, kWb > 32 ? 32 : kWb) |
-          (kWb > 32 ? uint64_t(GetBits(dut_->sbuf_wr_strb_o, 32, kWb - 32)) << 32 : 0);
-      if (e.wr != 0 && e.wr == wr) {
+      const uint64_t wstrb = Strobes();
+      // every word write against the sequential execution (act_requant / copy)
+      if (wr != 0 && !failed_) {
         ++st.writes;
-        EXPECT_EQ(waddr, e.wword->addr) << where;
-        EXPECT_EQ(wstrb, e.wword->strb) << where;
-        for (uint32_t p = 0; p < kP; ++p) {
-          if (!((e.wr >> p) & 1)) continue;
-          for (uint32_t b = 0; b < kWb; ++b) {
-            const uint32_t got = GetBits(dut_->sbuf_wr_data_o, 8 * (kWb * p + b), 8);
-            const uint32_t exp = e.wword->data[p - e.wcmd->a.part][b];
-            if (got != exp) {
-              ADD_FAILURE() << where << " p" << p << " byte " << b << " addr " << waddr << ": got "
-                            << got << " expected " << exp << " ("
-                            << loom::to_string(loom::Instr::act(e.wcmd->a)) << ")";
-              break;
-            }
-          }
-        }
+        CheckWrite(cmds, w_cmd, w_word, wr, waddr, wstrb);
       }
-      if (e.accept) {
+      if (accept) {
         st.accept.at(next) = c;
         ++next;
         if (next < cmds.size()) {
@@ -469,7 +363,7 @@ class ActEngineTest : public ::testing::Test {
           waiting_done = cmds[next].after_done;
         }
       }
-      if (e.done && waiting_done) {
+      if (dut_->done_o && waiting_done) {
         waiting_done = false;
         offer_from = std::max<uint64_t>(offer_from, c + cmds[next].gap);
       }
@@ -491,10 +385,10 @@ class ActEngineTest : public ::testing::Test {
       }
       dut_->clk_i = 1;
       dut_->eval();
-      EXPECT_FALSE(ctx_->gotError()) << "assertion failed at " << where;
+      EXPECT_FALSE(ctx_->gotError()) << "assertion failed at cycle " << c;
       st.cycles = c + 1;
-      if (::testing::Test::HasFailure()) {
-        ADD_FAILURE() << "stopping at " << where;
+      if (failed_ || ::testing::Test::HasFailure()) {
+        ADD_FAILURE() << "stopping at cycle " << c;
         break;
       }
     }
@@ -502,18 +396,106 @@ class ActEngineTest : public ::testing::Test {
     dut_->eval();
     EXPECT_EQ(dones, cmds.size()) << "not every ACT completed";
     EXPECT_EQ(issued, cmds.size());
-    EXPECT_EQ(ref.done_count(), cmds.size());
+    EXPECT_EQ(model_->completed(), cmds.size());
+    EXPECT_EQ(model_->issued(), cmds.size());
+    EXPECT_EQ(w_cmd, cmds.size()) << "not every expected word was written";
     EXPECT_FALSE(dut_->busy_o);
-    for (uint32_t p = 0; p < kP; ++p)
-      EXPECT_EQ(mem_.sbuf[p], func.sbuf[p]) << "final SBUF, partition " << p;
+    EXPECT_FALSE(model_->busy());
+    for (uint32_t p = 0; p < kP; ++p) {
+      EXPECT_EQ(mem_.sbuf[p], func.sbuf[p]) << "final SBUF of the RTL, partition " << p;
+      EXPECT_EQ(model_mem_.sbuf[p], func.sbuf[p]) << "final SBUF of the model, partition " << p;
+    }
     st.issues = issued;
     return st;
   }
 
+  uint64_t Strobes() const {
+    return GetBits(dut_->sbuf_wr_strb_o, 0, kWb > 32 ? 32 : kWb) |
+           (kWb > 32 ? uint64_t(GetBits(dut_->sbuf_wr_strb_o, 32, kWb - 32)) << 32 : 0);
+  }
+
+  // One pin (or one partition's slice of a port): RTL against the model.
+  void Pin(const std::string& name, uint64_t rtl, uint64_t model) {
+    ++pins_;
+    if (failed_ || rtl == model) return;
+    failed_ = true;
+    ADD_FAILURE() << "cycle " << cycle_ << ": pin " << name << " RTL 0x" << std::hex << rtl
+                  << " model 0x" << model;
+  }
+  static uint64_t Mask(const std::vector<bool>& v) {
+    uint64_t m = 0;
+    for (size_t k = 0; k < v.size(); ++k) m |= uint64_t(v[k]) << k;
+    return m;
+  }
+
+  // Every output pin of act_engine in this cycle against the model's.
+  void Compare(const loom::ActCycleOut& o) {
+    const Vact_engine& d = *dut_;
+    Pin("cmd_ready_o", d.cmd_ready_o, o.cmd_ready);
+    Pin("busy_o", d.busy_o, o.busy);
+    Pin("done_o", d.done_o, o.done);
+    Pin("obs_issue_valid_o", d.obs_issue_valid_o, o.issue_valid);
+    Pin("obs_issue_tag_o", d.obs_issue_tag_o, o.issue_tag);
+    Pin("psum_rd_en_o", GetBits(d.psum_rd_en_o, 0, kP), Mask(o.psum_rd_en));
+    Pin("sbuf_rd_en_o", GetBits(d.sbuf_rd_en_o, 0, kP), Mask(o.sbuf_rd_en));
+    Pin("sbuf_wr_en_o", GetBits(d.sbuf_wr_en_o, 0, kP), Mask(o.wr_valid));
+    Pin("sbuf_wr_addr_o", d.sbuf_wr_addr_o, o.wr_addr);
+    Pin("sbuf_wr_strb_o", Strobes(), o.wr_strb);
+    for (uint32_t p = 0; p < kP; ++p) {
+      const std::string k = "[" + std::to_string(p) + "]";
+      Pin("psum_rd_addr_o" + k, GetBits(d.psum_rd_addr_o, kPaw * p, kPaw), o.psum_rd_addr);
+      Pin("sbuf_rd_addr_o" + k, GetBits(d.sbuf_rd_addr_o, kAw * p, kAw), o.sbuf_rd_addr);
+      for (uint32_t b = 0; b < kWb; ++b)
+        Pin("sbuf_wr_data_o" + k + " byte " + std::to_string(b),
+            GetBits(d.sbuf_wr_data_o, 8 * (kWb * p + b), 8), o.wr_data[p][b]);
+    }
+  }
+
+  // The RTL's word write of this cycle is the next word of the sequential
+  // execution (ACTs complete in order, each ACT's words in order).
+  void CheckWrite(const std::vector<Cmd>& cmds, size_t& w_cmd, size_t& w_word, uint64_t wr,
+                  uint32_t waddr, uint64_t wstrb) {
+    if (w_cmd >= cmds.size()) {
+      ADD_FAILURE() << "cycle " << cycle_ << ": a write after the last expected one";
+      return;
+    }
+    const Cmd& cmd = cmds[w_cmd];
+    const WordWrite& w = cmd.writes.at(w_word);
+    uint64_t mask = 0;
+    for (uint32_t p = 0; p < kP; ++p)
+      if (cmd.active(p)) mask |= uint64_t(1) << p;
+    const std::string what = "cycle " + std::to_string(cycle_) + " (" +
+                             loom::to_string(loom::Instr::act(cmd.a)) + ")";
+    EXPECT_EQ(wr, mask) << what;
+    EXPECT_EQ(waddr, w.addr) << what;
+    EXPECT_EQ(wstrb, w.strb) << what;
+    for (uint32_t p = 0; p < kP; ++p) {
+      if (!((wr & mask) >> p & 1)) continue;
+      for (uint32_t b = 0; b < kWb; ++b) {
+        const uint32_t got = GetBits(dut_->sbuf_wr_data_o, 8 * (kWb * p + b), 8);
+        const uint32_t exp = w.data[p - cmd.a.part][b];
+        if (got != exp) {
+          ADD_FAILURE() << what << " p" << p << " byte " << b << " addr " << waddr << ": got "
+                        << got << " expected " << exp;
+          return;
+        }
+      }
+    }
+    if (++w_word == cmd.writes.size()) {
+      ++w_cmd;
+      w_word = 0;
+    }
+  }
+
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Vact_engine> dut_;
+  std::unique_ptr<loom::ActEngineModel> model_;
   std::mt19937_64 rng_;
-  Mem mem_;
+  Mem mem_;         // behind the RTL's ports
+  Mem model_mem_;   // behind the model's ActMemPort (a copy of mem_ at the start)
+  uint64_t cycle_ = 0;
+  uint64_t pins_ = 0;  // pin comparisons made
+  bool failed_ = false;  // a pin differed (the first one is reported)
   std::vector<int32_t> prd_;
   std::vector<std::vector<uint8_t>> srd_;
 };
@@ -543,6 +525,32 @@ TEST_F(ActEngineTest, SingleActMatchesTheFormula) {
   // words: bytes 3 .. 3+F-1, so ceil((3 + F) / WB) writes
   EXPECT_EQ(st.writes, (3 + kEntries + kWb - 1) / kWb);
   EXPECT_EQ(st.stalls, 0u);
+  // every pin of every cycle was compared (5 + 5 ports + 2 addresses and WB
+  // data bytes per partition)
+  EXPECT_EQ(pins_, st.cycles * (10 + kP * (2 + kWb)));
+}
+
+// The lock-step comparison can fail: the model's PSUM copy differs in one
+// bit of one element, so its write data (and only that) differs.
+TEST_F(ActEngineTest, MismatchIsCaught) {
+  loom::Instr::Act a;
+  a.mode = loom::ActMode::kCopy;
+  a.m = kP;
+  a.f = kEntries;
+  std::vector<Cmd> cmds{MakeCmd(a)};
+  model_mem_.psum[kP - 1][kEntries / 2] ^= 1 << 9;
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter catcher(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    Run(cmds, kNoBusy);
+  }
+  ASSERT_GT(failures.size(), 0);
+  // the first failure is the first differing pin: partition P-1's data
+  const std::string first = failures.GetTestPartResult(0).message();
+  EXPECT_NE(first.find("pin sbuf_wr_data_o[" + std::to_string(kP - 1) + "]"), std::string::npos)
+      << first;
+  EXPECT_TRUE(failed_);
 }
 
 TEST_F(ActEngineTest, SbufSourceWithRecordMatchesTheFormula) {
