@@ -78,13 +78,11 @@ struct Fifo {
   bool full() const { return count == depth(); }
   bool empty() const { return count == 0; }
   const T& head() const { return mem[rptr]; }
-  void edge(bool push, const T& wdata, bool pop, const char* what) {
+  T& tail() { return mem[wptr]; }  // the entry a push writes (fill it before edge())
+  void edge(bool push, bool pop, const char* what) {
     if ((push && full() && !pop) || (pop && empty()))
       throw std::logic_error(std::string("ActEngineModel: ") + what + " over/underflow");
-    if (push) {
-      mem[wptr] = wdata;
-      wptr = wptr + 1 == depth() ? 0 : wptr + 1;
-    }
+    if (push) wptr = wptr + 1 == depth() ? 0 : wptr + 1;
     if (pop) rptr = rptr + 1 == depth() ? 0 : rptr + 1;
     count = count + (push ? 1 : 0) - (pop ? 1 : 0);
   }
@@ -106,7 +104,7 @@ struct Entry {
 // y holds the last result.
 struct Lane {
   bool v1 = false, v2 = false;
-  uint32_t val1 = 0, val2 = 0, y = 0;
+  uint32_t val1 = 0, val2 = 0;  // y_o is State::lane_y[k]
 };
 
 }  // namespace
@@ -135,6 +133,7 @@ struct ActEngineModel::State {
   std::vector<int16_t> bs_scale;
   // lanes and the sideband beside them
   std::vector<Lane> lanes;
+  std::vector<uint32_t> lane_y;  // every lane's y_o
   uint32_t sb_v = 0;  // 3 bits
   Side sb1, sb2, sb3;
   // write stage
@@ -143,6 +142,9 @@ struct ActEngineModel::State {
   std::vector<std::array<uint8_t, 64>> acc;
   bool done_q = false;
   uint64_t issued = 0, completed = 0;
+  // scratch of step() (no allocation per cycle)
+  std::vector<uint32_t> lane_in;
+  std::vector<char> lane_v;
 
   State(const Config& cfg, uint32_t qd)
       : p(cfg.partitions),
@@ -160,16 +162,14 @@ struct ActEngineModel::State {
         bs_bias(p, 0),
         bs_scale(p, 0),
         lanes(p),
+        lane_y(p, 0),
         stash(kStashDepth, Entry{Side{}, std::vector<uint32_t>(p, 0)}),
-        acc(p, std::array<uint8_t, 64>{}) {}
+        acc(p, std::array<uint8_t, 64>{}),
+        lane_in(p, 0),
+        lane_v(p, 0) {}
 
   bool idle() const { return !d_el && !d_bs && sb_v == 0 && stash.empty(); }
   bool busy() const { return !q.empty() || fe_active || !idle(); }
-  std::vector<uint32_t> lane_y() const {
-    std::vector<uint32_t> y(p);
-    for (uint32_t k = 0; k < p; ++k) y[k] = lanes[k].y;
-    return y;
-  }
 };
 
 ActEngineModel::ActEngineModel(const Config& cfg, uint32_t queue_depth) {
@@ -237,12 +237,13 @@ const ActCycleOut& ActEngineModel::step(const ActCycleIn& in, ActMemPort& mem) {
 
   // --- write stage: the stash head, else the lane output -----------------------
   const bool st_empty = s.stash.empty();
-  const Entry lane_entry{s.sb3, s.lane_y()};
-  const Entry& cand = st_empty ? lane_entry : s.stash.head();
+  // cand: the stash head, else the lane output {sb3_q, lane_y}
+  const Side& c = st_empty ? s.sb3 : s.stash.head().sb;
+  const std::vector<uint32_t>& cand_y = st_empty ? s.lane_y : s.stash.head().y;
   const bool cand_v = !st_empty || (s.sb_v & 4) != 0;
-  const Side& c = cand.sb;
+  const bool c_last = c.last;
   const bool c_eow = c.copy ? c.boff == ((WB - 4) & (WB - 1)) : c.boff == WB - 1;
-  const bool c_wr = cand_v && (c_eow || c.last);
+  const bool c_wr = cand_v && (c_eow || c_last);
   bool conflict = false;
   for (uint32_t k = 0; k < P && k < in.sbuf_wr_busy.size(); ++k)
     conflict = conflict || (in.sbuf_wr_busy[k] && in_range(k, c.part, c.m));
@@ -256,7 +257,7 @@ const ActCycleOut& ActEngineModel::step(const ActCycleIn& in, ActMemPort& mem) {
   o.wr_addr = c.wa;
   o.wr_strb = s.strb | new_strb;
   for (uint32_t k = 0; k < P; ++k) {
-    const uint32_t y = cand.y[k];
+    const uint32_t y = cand_y[k];
     auto& w = o.wr_data[k];
     w.fill(0);
     for (uint32_t b = 0; b < WB; ++b) {
@@ -289,8 +290,8 @@ const ActCycleOut& ActEngineModel::step(const ActCycleIn& in, ActMemPort& mem) {
   }
 
   // --- D stage: the lanes' inputs of this cycle (last cycle's read data) -----------
-  std::vector<uint32_t> lane_in(P, 0);
-  std::vector<bool> lane_v(P, false);
+  std::vector<uint32_t>& lane_in = s.lane_in;
+  std::vector<char>& lane_v = s.lane_v;
   for (uint32_t k = 0; k < P; ++k) {
     lane_v[k] = s.d_el && s.d_mask[k];
     if (!lane_v[k]) continue;
@@ -340,10 +341,17 @@ const ActCycleOut& ActEngineModel::step(const ActCycleIn& in, ActMemPort& mem) {
   }
 
   // --- the edge ---------------------------------------------------------------------
+  // stash (before the lanes and sb3 move: it takes this cycle's lane output)
+  if (st_push) {
+    Entry& e = s.stash.tail();
+    e.sb = s.sb3;
+    e.y = s.lane_y;
+  }
+  s.stash.edge(st_push, st_pop, "stash");
   // lanes and sideband (old values first)
   for (uint32_t k = 0; k < P; ++k) {
     Lane& l = s.lanes[k];
-    if (l.v2) l.y = l.val2;
+    if (l.v2) s.lane_y[k] = l.val2;
     if (l.v1) l.val2 = l.val1;
     if (lane_v[k]) l.val1 = lane_in[k];
     l.v2 = l.v1;
@@ -359,8 +367,7 @@ const ActCycleOut& ActEngineModel::step(const ActCycleIn& in, ActMemPort& mem) {
     for (uint32_t k = 0; k < P; ++k) s.acc[k] = o.wr_data[k];
     s.strb = c_wr ? 0 : (s.strb | new_strb);
   }
-  s.done_q = consume && c.last;
-  s.stash.edge(st_push, lane_entry, st_pop, "stash");
+  s.done_q = consume && c_last;
   // D stage registers
   s.d_el = step && !st_bs;
   s.d_bs = step && st_bs;
@@ -393,7 +400,9 @@ const ActCycleOut& ActEngineModel::step(const ActCycleIn& in, ActMemPort& mem) {
     ++s.issued;
   }
   if (o.done) ++s.completed;
-  s.q.edge(in.cmd_valid && !s.q.full(), in.cmd, issue, "command queue");
+  const bool q_push = in.cmd_valid && !s.q.full();
+  if (q_push) s.q.tail() = in.cmd;
+  s.q.edge(q_push, issue, "command queue");
   ++cycle_;
   return o;
 }
