@@ -311,6 +311,8 @@ TEST(ActEngineModel, RejectsUnsupportedParameters) {
   c.psum_entries = 24;
   EXPECT_THROW(loom::ActEngineModel(c, 2), std::invalid_argument);
   EXPECT_NO_THROW(loom::ActEngineModel(kW8, loom::kActQueueDepth));
+  for (const loom::Config& cfg : loom::kConfigs)
+    EXPECT_NO_THROW(loom::ActEngineModel(cfg, loom::kActQueueDepth)) << cfg.name;
 }
 
 }  // namespace
