@@ -23,6 +23,11 @@ struct GemmParams {
   // partition. false: A row-major, loaded transposed by a byte-gather DMA
   // (planes of 1-byte rows): same result, slower on the bus.
   bool a_transposed = false;
+  // A pre-tiled by pack_gemm_a() (docs/kernels.md "Tiled A"): one descriptor
+  // loads the stationary tiles of many K tiles of an M tile at once, one
+  // contiguous row per partition. The fastest layout; overrides
+  // a_transposed.
+  bool a_tiled = false;
   // int8 C: C = act_requant(sum, bias, scale, shift, relu) per element.
   bool out_int8 = false;
   int32_t bias = 0;
@@ -65,7 +70,11 @@ struct GemmProgram {
   uint32_t sbuf_used = 0;      // bytes per partition
   bool b_resident = false;     // B loaded once per panel (reuse_b and it fits)
   uint32_t panels = 0;         // B panels in SBUF when resident (1, or 2 if tiles_k == 1)
-  uint64_t operand_loads = 0;  // DMA loads of A and B tiles (the final s0)
+  uint64_t operand_loads = 0;  // DMA loads (descriptors) of A and B (the final s0)
+  // K tiles per A load: tiles_k or fewer with a_tiled (an A *chunk*), else 1.
+  uint32_t a_chunk = 1;
+  // B tiles per resident-panel load with a_tiled (a *group*), else 1.
+  uint32_t b_group = 1;
   // The value every semaphore has when the program ends (all of its signals
   // counted); the semaphores not used stay 0.
   std::vector<uint32_t> final_sems;
@@ -76,6 +85,18 @@ struct GemmProgram {
 // buffers do not fit, fewer than 4 semaphores, or a program whose counters
 // would exceed 65535.
 GemmProgram gemm_program(const Config& cfg, const GemmParams& p);
+
+// Tiled A (GemmParams::a_tiled, docs/kernels.md "Tiled A"), with Mt =
+// min(P, M), Kt = min(P, K), TK = ceil(K / Kt): the Mt bytes
+// A[mi Mt + j][ki Kt + r] (j = 0..Mt-1) of M tile mi, K tile ki, row r lie at
+//   ((mi Kt + r) TK + ki) Mt + j,
+// zero where the index is outside A. So the row of partition r of every
+// stationary tile of M tile mi is one contiguous run of TK Mt bytes.
+uint64_t gemm_a_tiled_bytes(const Config& cfg, uint32_t m, uint32_t k);
+// Packs row-major A [M x K] into that image (gemm_a_tiled_bytes() bytes).
+// Throws std::invalid_argument if a has not M K elements or M or K is 0.
+std::vector<uint8_t> pack_gemm_a(const Config& cfg, uint32_t m, uint32_t k,
+                                 const std::vector<int8_t>& a);
 
 // DRAM bytes of the operands and result (a, b as given; c with its element size).
 inline uint64_t gemm_c_bytes(const GemmParams& p) {
