@@ -22,6 +22,7 @@ struct GemmOptions {
   CLI::Option *m_opt = nullptr, *k_opt = nullptr, *n_opt = nullptr;
   std::string a, b, out;
   uint64_t seed = 1;
+  std::string a_layout = "tiled";  // how the host lays A out in DRAM (docs/cli.md)
   RunOptions run;
 };
 
@@ -86,8 +87,22 @@ void run_gemm(GemmOptions& o) {
   p.m = uint32_t(m);
   p.k = uint32_t(k);
   p.n = uint32_t(n);
+  // The host writes A in the layout the kernel loads fastest (tiled, the
+  // default: pack_gemm_a), or as A^T, or as given (row-major).
+  p.a_tiled = o.a_layout == "tiled";
+  p.a_transposed = o.a_layout == "transposed";
+  std::vector<uint8_t> a_image;
+  if (p.a_tiled) {
+    a_image = pack_gemm_a(*setup.cfg, p.m, p.k, a);
+  } else {
+    a_image.resize(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      const size_t row = i / size_t(k), col = i % size_t(k);
+      a_image[p.a_transposed ? col * size_t(m) + row : i] = uint8_t(a[i]);
+    }
+  }
   p.a_addr = kDramBase;
-  p.b_addr = kDramBase + align64(a.size());
+  p.b_addr = kDramBase + align64(a_image.size());
   p.c_addr = p.b_addr + align64(b.size());
   const uint64_t dram_bytes = align64(p.c_addr + gemm_c_bytes(p) - kDramBase);
   if (dram_bytes > kMaxDramBytes)
@@ -104,7 +119,8 @@ void run_gemm(GemmOptions& o) {
   in.program = encode_program(g.program);
   in.dram_base = kDramBase;
   in.dram.assign(dram_bytes, 0);
-  std::copy(a.begin(), a.end(), in.dram.begin() + std::ptrdiff_t(p.a_addr - kDramBase));
+  std::copy(a_image.begin(), a_image.end(),
+            in.dram.begin() + std::ptrdiff_t(p.a_addr - kDramBase));
   std::copy(b.begin(), b.end(), in.dram.begin() + std::ptrdiff_t(p.b_addr - kDramBase));
   const std::vector<uint8_t> dram_in = in.dram;
 
@@ -122,6 +138,7 @@ void run_gemm(GemmOptions& o) {
       {"a", o.a.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.a)},
       {"b", o.b.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.b)},
       {"dram", {{"base", kDramBase}, {"bytes", dram_bytes}}},
+      {"a_layout", o.a_layout},
       {"a_addr", p.a_addr},
       {"b_addr", p.b_addr},
       {"c_addr", p.c_addr},
@@ -183,6 +200,12 @@ Command add_gemm(CLI::App& loom) {
       ->type_name("S");
   sub->add_option("--out", o->out, "write C as a .npy file: int32, shape [M, N]")
       ->type_name("C.npy");
+  sub->add_option("--a-layout", o->a_layout,
+                  "how A lies in the core's DRAM: tiled (default: packed by the host so one DMA "
+                  "descriptor loads many stationary tiles, the fastest), transposed (A^T, K x M), "
+                  "row-major (as given; gathered byte by byte, slow)")
+      ->type_name("LAYOUT")
+      ->check(CLI::IsMember({"tiled", "transposed", "row-major"}));
   add_run_options(*sub, o->run);
   sub->footer(
       "M, K, N are 1..65535. Prints a report; exit status: 0 PASS, 1 bad or unreadable input or\n"
