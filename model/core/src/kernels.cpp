@@ -395,8 +395,9 @@ GemmProgram gemm_program_tiled(const Config& cfg, const GemmParams& p) {
     b.sbuf_addr = sbuf;
     return b;
   };
-  // Resident: the group of slots ki .. of N tile ni (up to b_group full K
-  // tiles of full-width... the short last K tile alone), after MM `after`.
+  // Resident groups: slots ki .. group_end(ki) - 1, up to b_group K tiles of
+  // Kt rows aligned to b_group (the short last K tile alone). The loads of
+  // a group of N tile ni wait for MM `after` (-1: none), its last reader.
   auto group_end = [&](uint32_t ki) {
     const uint32_t full_k = p.k / g.tile_k;  // K tiles with Kt rows
     if (ki >= full_k) return ki + 1;
@@ -414,6 +415,12 @@ GemmProgram gemm_program_tiled(const Config& cfg, const GemmParams& p) {
     for (uint32_t j = 0; j < nk; ++j) slot_done[size_t(ni) * g.tiles_k + ki + j] = loads;
     return ki + nk;
   };
+  // After the MM of slot ki: the group of N tile ni that ends at slot ki.
+  auto emit_b_after = [&](uint32_t ni, uint32_t ki, int64_t after) {
+    const bool full_n = (ni + 1) * g.tile_n <= p.n;
+    const uint32_t first = full_n && ki < p.k / g.tile_k ? ki / g.b_group * g.b_group : ki;
+    if (!full_n || group_end(first) == ki + 1) emit_b_group(ni, first, after);
+  };
   auto emit_panel = [&](uint32_t ni) {
     for (uint32_t ki = 0; ki < g.tiles_k;) ki = emit_b_group(ni, ki, -1);
   };
@@ -425,11 +432,11 @@ GemmProgram gemm_program_tiled(const Config& cfg, const GemmParams& p) {
     b_done[t] = ++loads;
   };
 
-  // Start: chunk 0, its B (the first panels, or the first steps' tiles),
+  // Start: chunk 0, its B (the first panel, or the first steps' tiles),
   // then the other chunks D - 1 ahead.
   emit_a(0);
   if (g.b_resident) {
-    for (uint32_t ni = 0; ni < g.panels && ni < g.tiles_n; ++ni) emit_panel(ni);
+    emit_panel(0);
   } else {
     for (uint64_t t = 0; t + 1 < D && t < T; ++t) emit_b_step(t);
   }
@@ -457,13 +464,13 @@ GemmProgram gemm_program_tiled(const Config& cfg, const GemmParams& p) {
     if (b_in > a_done[c]) mm.wait(kGemmSemLoad, uint32_t(b_in));
     prog.push_back(mm.signal(kGemmSemMm));
     // Resident: this MM is the last reader of its slot for N tile ni; the
-    // slot's group for N tile ni + panels follows its last slot's MM.
-    if (g.b_resident && s.mi + 1 == g.tiles_m && s.ni + g.panels < g.tiles_n) {
-      const uint32_t ni = s.ni + g.panels;
-      const bool full_n = (ni + 1) * g.tile_n <= p.n;
-      const uint32_t first = full_n && s.ki < p.k / g.tile_k ? s.ki / g.b_group * g.b_group : s.ki;
-      if (!full_n || group_end(first) == s.ki + 1) emit_b_group(ni, first, int64_t(t));
-    }
+    // slot's group for N tile ni + panels follows its last slot's MM. The
+    // second panel's first load (a free slot, no wait) follows the first M
+    // tile's MMs, so that it does not delay the first A chunks.
+    if (g.b_resident && s.mi + 1 == g.tiles_m && s.ni + g.panels < g.tiles_n)
+      emit_b_after(s.ni + g.panels, s.ki, int64_t(t));
+    if (g.b_resident && s.mi == 0 && s.ni + 1 < g.panels && s.ni + 1 < g.tiles_n)
+      emit_b_after(s.ni + 1, s.ki, -1);
     if (s.last_k) emit_output(prog, p, g, s, t, bank);
   }
   prog.push_back(Instr::end().wait(kGemmSemStore, uint32_t(U)));
