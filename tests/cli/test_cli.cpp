@@ -1350,6 +1350,39 @@ TEST_F(Cli, RtlModeRunsTheWholeCore) {
   EXPECT_GT(fs::file_size(path("w.fst")), 0u);
 }
 
+TEST_F(Cli, GemmALayouts) {
+  // Every --a-layout gives the reference C on the model and the RTL core;
+  // tiled is the default and named in the JSON; on the RTL core, tiled A
+  // takes fewer cycles than A^T, which takes fewer than row-major A.
+  std::mt19937_64 rng(test_seed());
+  const uint32_t m = 19, k = 45, n = 70;
+  const std::vector<int8_t> a = random_i8(size_t(m) * k, rng);
+  const std::vector<int8_t> b = random_i8(size_t(k) * n, rng);
+  const std::string fa = file("a.npy", i8_npy(m, k, a)), fb = file("b.npy", i8_npy(k, n, b));
+  const std::string json = path("r.json").string();
+  Result r = loom({"gemm", "--a", fa, "--b", fb, "--json", json});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_EQ(nlohmann::json::parse(slurp(json))["workload"]["a_layout"], "tiled");
+  std::vector<uint64_t> cycles;
+  for (const char* layout : {"tiled", "transposed", "row-major"}) {
+    SCOPED_TRACE(layout);
+    for (const char* mode : {"model", "rtl"}) {
+      r = loom({"gemm", "--a", fa, "--b", fb, "--a-layout", layout, "--mode", mode,
+                "--dram-latency", "100", "--out", path("c.npy"), "--json", json});
+      ASSERT_EQ(r.code, 0) << r.err << r.out;
+      EXPECT_TRUE(read_i32_npy(slurp(path("c.npy"))).v == matmul(a, b, m, k, n)) << mode;
+      const nlohmann::json j = nlohmann::json::parse(slurp(json));
+      EXPECT_EQ(j["workload"]["a_layout"], layout);
+      if (std::string(mode) == "rtl") cycles.push_back(j["cycles"].get<uint64_t>());
+    }
+  }
+  ASSERT_EQ(cycles.size(), 3u);
+  EXPECT_LT(cycles[0], cycles[1]);
+  EXPECT_LT(cycles[1], cycles[2]);
+  r = loom({"gemm", "--m", "4", "--k", "4", "--n", "4", "--a-layout", "packed"});
+  EXPECT_EQ(r.code, 2) << r.err;
+}
+
 TEST_F(Cli, Conv2dAndMlpErrors) {
   const std::string in = file("in.npy", i8_npy_nd({1, 4, 4, 3}, std::vector<int8_t>(48)));
   const std::string w = file("w.npy", i8_npy_nd({3, 3, 2, 5}, std::vector<int8_t>(90)));
