@@ -6,6 +6,11 @@
 // between DRAM and SBUF at a fixed DRAM latency, bytes per cycle from the
 // descriptor's accept to its completion event, against the AXI bus peak (DB
 // bytes per cycle) and the SBUF port peak (one SBUF word per cycle).
+//
+// GEMM utilization: M x K x N int8 GEMM (default 256^3) through the kernel
+// with tiled A on the Verilated whole core (CoreSystem, bench_gemm_rtl.h),
+// C checked against reference_matmul; MACs / (P^2 x PERF_CYCLES) against
+// the goal (default 90 % at small, DRAM latency 100).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_gemm_rtl.h"
 #include "cosim.h"
 #include "loom/rtl_models.h"
 #include "workloads.h"
@@ -88,11 +94,21 @@ int main(int argc, char** argv) {
   std::string json_path = "build/bench/dma_bandwidth.json";
   std::string out_dir = "build/bench";
   double target = 0.90;
+  std::vector<std::string> gemm_configs{"small", "medium"};
+  uint32_t gemm_size = 256;
+  double gemm_target = 0.90;
+  std::string gemm_goal_config = "small";
   app.add_option("--configs", configs, "RTL configurations to measure")->delimiter(',');
   app.add_option("--latency", latency, "DRAM read and write latency in cycles")->check(CLI::Range(1, 10000));
   app.add_option("--json", json_path, "write the results as JSON here");
   app.add_option("--out-dir", out_dir, "reports and waves of failing runs");
   app.add_option("--target", target, "bandwidth goal as a fraction of the bus peak")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--gemm-configs", gemm_configs, "configurations of the GEMM utilization runs (none: skip)")
+      ->delimiter(',');
+  app.add_option("--gemm-size", gemm_size, "M = K = N of the GEMM")->check(CLI::Range(1, 1024));
+  app.add_option("--gemm-target", gemm_target, "GEMM array utilization goal (fraction)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--gemm-goal-config", gemm_goal_config, "the configuration the GEMM goal applies to");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<DmaPoint> points;
@@ -155,6 +171,74 @@ int main(int argc, char** argv) {
   fmt::print("\ngoal: >= {:.0f}% of the bus peak for >= 4 KiB per partition where the bus is not wider "
              "than the SBUF word: {}\n",
              100 * target, target_met ? "met" : "NOT met");
+
+  // GEMM utilization on the whole core.
+  std::vector<loom::bench::GemmPoint> gemms;
+  for (const std::string& name : gemm_configs) {
+    if (name.empty() || name == "none") continue;
+    const loom::Config* cfg = nullptr;
+    try {
+      cfg = &loom::config_by_name(name);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "loom-bench: {}\n", e.what());
+      return 2;
+    }
+    fmt::print(stderr, "loom-bench: GEMM {}^3 on {} (RTL core) ...\n", gemm_size, name);
+    try {
+      gemms.push_back(loom::bench::measure_gemm_rtl(*cfg, gemm_size, gemm_size, gemm_size, latency));
+    } catch (const std::exception& e) {
+      loom::bench::GemmPoint f;
+      f.config = name;
+      f.message = e.what();
+      gemms.push_back(f);
+    }
+  }
+  bool gemm_goal_met = false, gemm_goal_measured = false;
+  if (!gemms.empty()) {
+    fmt::print("\nGEMM on the RTL core (tiled A), DRAM latency {} cycles, utilization = MACs / (P^2 x "
+               "PERF_CYCLES)\n\n",
+               latency);
+    fmt::print("{:<8} {:>4} {:>14} {:>10} {:>10} {:>7} {:>7} {:>7}  {}\n", "config", "P", "M x K x N",
+               "cycles", "MACs", "util", "PE", "DMA", "check");
+  }
+  for (const loom::bench::GemmPoint& gp : gemms) {
+    const bool is_goal = gp.config == gemm_goal_config;
+    std::string note = gp.pass ? "PASS, C == reference_matmul" : "FAIL: " + gp.message;
+    if (is_goal && gp.pass) {
+      gemm_goal_measured = true;
+      gemm_goal_met = gp.utilization >= gemm_target;
+      note += gemm_goal_met ? ", meets the goal" : ", BELOW the goal";
+    }
+    fmt::print("{:<8} {:>4} {:>14} {:>10} {:>10} {:>6.1f}% {:>6.1f}% {:>6.1f}%  {}\n", gp.config,
+               gp.partitions, fmt::format("{}x{}x{}", gp.m, gp.k, gp.n), gp.cycles, gp.macs,
+               100 * gp.utilization, 100 * gp.busy_pe, 100 * gp.busy_dma, note);
+    ok = ok && gp.pass;
+    j["gemm"].push_back({{"config", gp.config},
+                         {"partitions", gp.partitions},
+                         {"m", gp.m},
+                         {"k", gp.k},
+                         {"n", gp.n},
+                         {"a_layout", "tiled"},
+                         {"dram_latency", gp.latency},
+                         {"cycles", gp.cycles},
+                         {"macs", gp.macs},
+                         {"utilization", gp.utilization},
+                         {"busy_pe", gp.busy_pe},
+                         {"busy_dma", gp.busy_dma},
+                         {"c_mismatches", gp.c_mismatches},
+                         {"pass", gp.pass},
+                         {"message", gp.message}});
+  }
+  if (gemm_goal_measured || !gemms.empty()) {
+    j["gemm_goal"] = {{"config", gemm_goal_config},
+                      {"target_utilization", gemm_target},
+                      {"measured", gemm_goal_measured},
+                      {"met", gemm_goal_met}};
+    fmt::print("\ngoal: GEMM {}^3 on {} at >= {:.0f}% array utilization: {}\n", gemm_size,
+               gemm_goal_config, 100 * gemm_target,
+               !gemm_goal_measured ? "not measured (no passing run)"
+                                   : gemm_goal_met ? "met" : "NOT met");
+  }
   if (!json_path.empty()) {
     std::filesystem::create_directories(std::filesystem::path(json_path).parent_path());
     std::ofstream(json_path) << j.dump(2) << "\n";
