@@ -121,20 +121,29 @@ class CoreRtl : public ::testing::TestWithParam<CoreParam> {
 
 // --- GEMM programs from the kernel library ------------------------------------
 
-void check_gemm(CoreRtl& t, const Config& c, GemmParams p, std::mt19937_64& rng) {
-  SCOPED_TRACE(fmt::format("{} M={} K={} N={} out_int8={}", c.name, p.m, p.k, p.n, p.out_int8));
+// A as A^T in DRAM, or, with p.a_tiled, packed by pack_gemm_a (docs/kernels.md
+// "Tiled A"). The run's counters in *out if given.
+void check_gemm(CoreRtl& t, const Config& c, GemmParams p, std::mt19937_64& rng,
+                CoreRunResult* out = nullptr) {
+  SCOPED_TRACE(fmt::format("{} M={} K={} N={} out_int8={} a_tiled={}", c.name, p.m, p.k, p.n,
+                           p.out_int8, p.a_tiled));
   std::uniform_int_distribution<int> d(-128, 127);
   std::vector<int8_t> a(size_t(p.m) * p.k), b(size_t(p.k) * p.n);
   for (auto& x : a) x = int8_t(d(rng));
   for (auto& x : b) x = int8_t(d(rng));
-  p.a_transposed = true;
+  p.a_transposed = !p.a_tiled;
+  std::vector<uint8_t> a_image(a.size());
+  if (p.a_tiled) {
+    a_image = pack_gemm_a(c, p.m, p.k, a);
+  } else {
+    for (uint32_t m = 0; m < p.m; ++m)
+      for (uint32_t k = 0; k < p.k; ++k) a_image[size_t(k) * p.m + m] = uint8_t(a[size_t(m) * p.k + k]);
+  }
   p.a_addr = kDataAddr;
-  p.b_addr = p.a_addr + a.size() + 64;
+  p.b_addr = p.a_addr + a_image.size() + 64;
   p.c_addr = p.b_addr + b.size() + 64;
   std::vector<uint8_t> dram(p.c_addr + gemm_c_bytes(p) + 64 - kWinBase, 0);
-  for (uint32_t m = 0; m < p.m; ++m)
-    for (uint32_t k = 0; k < p.k; ++k)
-      dram[p.a_addr - kWinBase + size_t(k) * p.m + m] = uint8_t(a[size_t(m) * p.k + k]);
+  std::copy(a_image.begin(), a_image.end(), dram.begin() + (p.a_addr - kWinBase));
   for (size_t i = 0; i < b.size(); ++i) dram[p.b_addr - kWinBase + i] = uint8_t(b[i]);
   const GemmProgram g = gemm_program(c, p);
   const ExecResult* ex = nullptr;
@@ -165,6 +174,44 @@ void check_gemm(CoreRtl& t, const Config& c, GemmParams p, std::mt19937_64& rng)
   EXPECT_LE(r.perf_busy_dma, r.perf_cycles);
   EXPECT_GE(r.perf_cycles, g.macs / (uint64_t(c.partitions) * c.partitions))
       << "faster than the array's peak";
+  if (out) *out = r;
+}
+
+TEST_P(CoreRtl, GemmTiledA) {
+  // Tiled A on the RTL: odd shapes (M, K, N no multiples of P), several K
+  // tiles per A load, several N tiles (B panel slots reloaded after their
+  // last reader), int8 C; then one shape both ways: tiled A takes fewer
+  // cycles than A^T (one A descriptor per M tile instead of per step).
+  const Config& c = cfg();
+  std::mt19937_64 rng(test_seed(12));
+  const uint32_t P = c.partitions, E = c.psum_entries;
+  GemmParams p;
+  p.a_tiled = true;
+  p.m = 2 * P + 3;
+  p.k = 4 * P + 1;
+  p.n = 2 * E + 7;
+  check_gemm(*this, c, p, rng);
+  if (HasFatalFailure()) return;
+  p.m = P - 1;
+  p.k = 3 * P;
+  p.n = 9;
+  p.out_int8 = true;
+  p.scale = 301;
+  p.shift = 9;
+  check_gemm(*this, c, p, rng);
+  if (HasFatalFailure()) return;
+
+  GemmParams q;
+  q.m = 2 * P;
+  q.k = 8 * P;
+  q.n = E;
+  CoreRunResult transposed, tiled;
+  check_gemm(*this, c, q, rng, &transposed);
+  if (HasFatalFailure()) return;
+  q.a_tiled = true;
+  check_gemm(*this, c, q, rng, &tiled);
+  if (HasFatalFailure()) return;
+  EXPECT_LT(tiled.perf_cycles, transposed.perf_cycles);
 }
 
 TEST_P(CoreRtl, GemmShapes) {
