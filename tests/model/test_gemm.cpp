@@ -253,6 +253,29 @@ TEST(GemmTiledA, ChunksAndPanels) {
   EXPECT_GE(h.a_chunk, 2u);
   std::mt19937_64 rng(test::test_seed(0x7a12));
   check_tiled(test::cfg("tiny"), q, rng);
+
+  // A panel too large at the bank's Nt: Nt lowered (in whole words) so that
+  // B stays resident with whole-K chunks, rather than B reloaded every step.
+  GemmParams w;
+  w.m = w.k = w.n = 512;
+  w.a_tiled = true;
+  const GemmProgram big = gemm_program(c, w);
+  EXPECT_TRUE(big.b_resident);
+  EXPECT_EQ(big.a_chunk, big.tiles_k);
+  EXPECT_LT(big.tile_n, 64u);
+  EXPECT_GE(big.tile_n, 8u);
+  EXPECT_EQ(big.tile_n % 8, 0u);
+  EXPECT_LE(big.sbuf_used, c.sbuf_bytes);
+  GemmParams v;  // the same on tiny, run: 40 K tiles, Nt 16 -> 8
+  v.m = 9;
+  v.k = 157;
+  v.n = 37;
+  v.a_tiled = true;
+  const GemmProgram narrow = gemm_program(test::cfg("tiny"), v);
+  EXPECT_TRUE(narrow.b_resident);
+  EXPECT_EQ(narrow.tile_n, 8u);
+  EXPECT_EQ(narrow.a_chunk, narrow.tiles_k);
+  check_tiled(test::cfg("tiny"), v, rng);
 }
 
 TEST(GemmTiledA, EveryWaitIsNeeded) {

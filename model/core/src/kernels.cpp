@@ -291,24 +291,35 @@ GemmProgram gemm_program_tiled(const Config& cfg, const GemmParams& p) {
   const uint32_t tn_full = std::min(cfg.psum_entries, p.n);
   const uint32_t tiles_n_full = (p.n + tn_full - 1) / tn_full;
   auto a_buf = [&](uint32_t kc) { return round_up(kc * g.tile_m, wb); };
-  auto resident_bytes = [&](uint32_t panels, uint32_t kc) {
-    return uint64_t(D) * a_buf(kc) + uint64_t(panels) * g.tiles_k * round_up(tn_full, wb) +
-           2ull * round_up(esize * tn_full, wb);
+  auto resident_bytes = [&](uint32_t panels, uint32_t kc, uint32_t t) {
+    return uint64_t(D) * a_buf(kc) + uint64_t(panels) * g.tiles_k * round_up(t, wb) +
+           2ull * round_up(esize * t, wb);
   };
-  auto reload_bytes = [&](uint32_t kc, uint32_t tn) {
-    return uint64_t(D) * (a_buf(kc) + round_up(tn, wb)) + 2ull * round_up(esize * tn, wb);
+  auto reload_bytes = [&](uint32_t kc, uint32_t t) {
+    return uint64_t(D) * (a_buf(kc) + round_up(t, wb)) + 2ull * round_up(esize * t, wb);
   };
-  // SBUF: whole-K chunks and two panels (no panel switch waits) if they fit,
-  // else one panel with the largest chunk that fits, else B reloaded with
-  // the largest N tile, then the largest chunk, that fit.
+  // SBUF, the first that fits: whole-K chunks and two panels (no panel
+  // switch waits); whole-K chunks and one panel, with the N tile lowered
+  // (in whole words, down to P: an MM of F >= P columns keeps the array
+  // busy) until the panel fits; one panel with the largest chunk; else B
+  // reloaded with the largest N tile, then the largest chunk, that fit.
+  // Reloading B costs a descriptor (a DRAM round trip) per step, which a
+  // narrower panel avoids.
   uint32_t kc = 0, tn = tn_full, panels = 0;
   if (p.reuse_b) {
-    if (tiles_n_full > 1 && resident_bytes(2, g.tiles_k) <= cfg.sbuf_bytes) {
+    const uint32_t fits = cfg.sbuf_bytes;
+    if (tiles_n_full > 1 && resident_bytes(2, g.tiles_k, tn_full) <= fits) {
       panels = 2;
       kc = g.tiles_k;
     }
+    for (uint32_t t = tn_full; t >= std::min(P, tn_full) && kc == 0; --t)
+      if ((t == tn_full || t % wb == 0) && resident_bytes(1, g.tiles_k, t) <= fits) {
+        panels = 1;
+        kc = g.tiles_k;
+        tn = t;
+      }
     for (uint32_t c = g.tiles_k; c >= 1 && kc == 0; --c)
-      if (resident_bytes(1, c) <= cfg.sbuf_bytes) {
+      if (resident_bytes(1, c, tn_full) <= fits) {
         panels = 1;
         kc = c;
       }
@@ -336,7 +347,7 @@ GemmProgram gemm_program_tiled(const Config& cfg, const GemmParams& p) {
     g.panels = panels;
     for (uint32_t i = 0; i < panels; ++i) g.sbuf_b[i] = D * a_bytes + i * g.tiles_k * b_bytes;
     g.sbuf_c[0] = D * a_bytes + panels * g.tiles_k * b_bytes;
-    g.sbuf_used = uint32_t(resident_bytes(panels, kc));
+    g.sbuf_used = uint32_t(resident_bytes(panels, kc, tn));
     // Slots of a group are the planes of one descriptor, which land
     // row_bytes apart: only when a slot is exactly Nt bytes (and never the
     // short last K tile, whose rows past K are not B's).
