@@ -276,6 +276,13 @@ TEST(GemmTiledA, ChunksAndPanels) {
   EXPECT_EQ(narrow.tile_n, 8u);
   EXPECT_EQ(narrow.a_chunk, narrow.tiles_k);
   check_tiled(test::cfg("tiny"), v, rng);
+  v.k = 243;  // 61 K tiles: only Nt = P (4, half a word) fits
+  v.n = 9;
+  const GemmProgram p4 = gemm_program(test::cfg("tiny"), v);
+  EXPECT_TRUE(p4.b_resident);
+  EXPECT_EQ(p4.tile_n, 4u);
+  EXPECT_EQ(p4.b_group, 1u);  // a slot is a whole word, not Nt bytes: no planes
+  check_tiled(test::cfg("tiny"), v, rng);
 }
 
 TEST(GemmTiledA, EveryWaitIsNeeded) {

@@ -300,8 +300,8 @@ GemmProgram gemm_program_tiled(const Config& cfg, const GemmParams& p) {
   };
   // SBUF, the first that fits: whole-K chunks and two panels (no panel
   // switch waits); whole-K chunks and one panel, with the N tile lowered
-  // (in whole words, down to P: an MM of F >= P columns keeps the array
-  // busy) until the panel fits; one panel with the largest chunk; else B
+  // (in whole words, then P: an MM of F >= P columns keeps the array busy)
+  // until the panel fits; one panel with the largest chunk; else B
   // reloaded with the largest N tile, then the largest chunk, that fit.
   // Reloading B costs a descriptor (a DRAM round trip) per step, which a
   // narrower panel avoids.
@@ -313,7 +313,7 @@ GemmProgram gemm_program_tiled(const Config& cfg, const GemmParams& p) {
       kc = g.tiles_k;
     }
     for (uint32_t t = tn_full; t >= std::min(P, tn_full) && kc == 0; --t)
-      if ((t == tn_full || t % wb == 0) && resident_bytes(1, g.tiles_k, t) <= fits) {
+      if ((t == tn_full || t % wb == 0 || t == P) && resident_bytes(1, g.tiles_k, t) <= fits) {
         panels = 1;
         kc = g.tiles_k;
         tn = t;
