@@ -44,6 +44,7 @@ struct CoreCase {
   uint32_t latency = 20;
   uint32_t watchdog = 1u << 20;
   double backpressure = 1.0;  // ready / valid probability of the DRAM's channels
+  std::vector<AxiMemConfig::ErrorRange> dram_errors;  // the DRAM's only
 };
 
 struct Memories {
@@ -61,7 +62,9 @@ AxiMemConfig mem_config(const CoreCase& k, uint64_t seed) {
 }
 
 Memories memories(const CoreCase& k) {
-  Memories m{AxiMem(mem_config(k, 11)), AxiMem(mem_config(k, 12))};
+  AxiMemConfig dram = mem_config(k, 11);
+  dram.errors = k.dram_errors;
+  Memories m{AxiMem(dram), AxiMem(mem_config(k, 12))};
   const std::vector<uint8_t> bin = encode_program(k.program);
   for (AxiMem* mem : {&m.dram, &m.ifetch}) {
     mem->write(kProgAddr, bin);
@@ -359,6 +362,29 @@ TEST(ScCoreModel, DmaOutsideWindowError) {
   EXPECT_EQ(got.error_code, uint32_t(CoreError::kDramWindow));
   EXPECT_EQ(got.error_index, 2u);
   EXPECT_GT(count(got, Channel::kSbufWrite), 0u);  // the first load still ran
+}
+
+// An AXI SLVERR on a load's second burst: AXI_SLVERR at its index, the
+// other queue's store still drains.
+TEST(ScCoreModel, AxiSlvErrOnLoad) {
+  SKIP_IF_USED();
+  CoreCase k;
+  k.cfg = test::cfg("tiny");
+  k.latency = 30;
+  k.program = assemble(fmt::format(
+      "dma.store q=1 dram=0x{:x} row_stride=16 rows=4 row_bytes=16 part=0 sbuf=0x100\n"
+      "dma.load q=0 dram=0x{:x} row_stride=64 rows=4 row_bytes=64 part=0 sbuf=0 signal=s0\n"
+      "sync engine=seq wait=s0>=1\n"
+      "end\n",
+      kDataAddr + 0x800, kDataAddr));
+  k.dram_init = {{kDataAddr, std::vector<uint8_t>(256, 0x3c)}};
+  k.dram_errors = {{kDataAddr + 64, kDataAddr + 128, uint8_t(kAxiSlvErr), true, false}};
+  k.data_end = kDataAddr + 0x1000;
+  const CorePrediction got = run_both(k);
+  EXPECT_TRUE(got.error);
+  EXPECT_EQ(got.error_code, uint32_t(CoreError::kAxiSlvErr));
+  EXPECT_EQ(got.error_index, 1u);
+  EXPECT_GT(count(got, Channel::kDramWrite), 0u);  // the store ran
 }
 
 // A deadlock the watchdog reports: SEM_TIMEOUT at the waiting instruction.
