@@ -3,20 +3,25 @@ BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_TIMEOUT ?= 600
 TEST    ?=
-# Arguments passed to loom-sim by `make sim` (see build/loom-sim --help).
+# The workloads of `make sim` (arguments of `build/loom gemm` / `build/loom mlp`,
+# see their --help), and of `make sim-tensor` (build/loom-sim --help).
+SIM_GEMM ?= --m 64 --k 64 --n 64 --seed 1
+SIM_MLP  ?= --batch 16 --d0 64 --d1 32 --d2 16 --seed 2
 SIM_ARGS ?=
 WAVES   ?= 0
 # Arguments passed to loom-bench by `make bench` (see build/loom-bench --help).
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build sim test test-one bench lint synth waves clean
+.PHONY: help deps configure build sim sim-tensor test test-one bench lint synth waves clean
 
 help:
 	@echo "Loom - NeuronCore-style accelerator core, RTL co-simulated against a SystemC golden model"
 	@echo ""
-	@echo "  make sim            build and run the default co-simulated workload (GEMM 64x64x64, P=8)"
-	@echo "                      WAVES=1 also writes an FST waveform; SIM_ARGS='--m 32 ...' for others"
+	@echo "  make sim            build, then run a GEMM (64x64x64) and a two-layer MLP on the whole core (P=8)"
+	@echo "                      in co-simulation against the whole-core golden model, and print the reports;"
+	@echo "                      WAVES=1 also writes FST waveforms; SIM_GEMM='--m 32 ...' / SIM_MLP=... for others"
+	@echo "  make sim-tensor     the tensor subsystem alone (no sequencer) in co-simulation (SIM_ARGS=...)"
 	@echo "  make test           build and run every test (unit, model, co-simulation, negative)"
 	@echo "  make test-one TEST=<Suite.Test>   run one test, e.g. TEST=Configs/Directed.Identity/small"
 	@echo "  make waves TEST=<Suite.Test>      run one test with tracing and open GTKWave"
@@ -38,6 +43,12 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 sim: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target loom
+	@mkdir -p $(BUILD)/out
+	$(BUILD)/loom gemm --mode cosim $(SIM_GEMM) --triage-dir $(BUILD)/out --json $(BUILD)/out/sim_gemm.json $(if $(filter 1,$(WAVES)),--waves $(BUILD)/out/sim_gemm.fst)
+	$(BUILD)/loom mlp --mode cosim $(SIM_MLP) --triage-dir $(BUILD)/out --json $(BUILD)/out/sim_mlp.json $(if $(filter 1,$(WAVES)),--waves $(BUILD)/out/sim_mlp.fst)
+
+sim-tensor: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-sim
 	$(BUILD)/loom-sim --out-dir $(BUILD)/out $(if $(filter 1,$(WAVES)),--waves) $(SIM_ARGS)
 

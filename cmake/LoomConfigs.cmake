@@ -99,14 +99,18 @@ function(loom_add_rtl_model MODEL)
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()
 
-# loom_add_core_model(<model> CONFIG <config>)
+# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...])
 # Adds the Verilated whole core, loom_core (class Vcore_<model>), and a
 # factory loom::make_core_dut_<model>() returning it behind the
 # Verilator-free loom::CoreDut interface (tb/core_dut.h), to the library
 # loom_core_rtl.
 function(loom_add_core_model MODEL)
-  cmake_parse_arguments(A "" "CONFIG" "" ${ARGN})
+  cmake_parse_arguments(A "" "CONFIG" "DEFINES" ${ARGN})
   loom_config_fields(${A_CONFIG} c)
+  set(defs "")
+  foreach(d IN LISTS A_DEFINES)
+    list(APPEND defs +define+${d})
+  endforeach()
   if(NOT TARGET loom_core_rtl)
     add_library(loom_core_rtl STATIC)
     target_link_libraries(loom_core_rtl PUBLIC loom_tb_rtl)
@@ -128,5 +132,6 @@ function(loom_add_core_model MODEL)
       -GP=${c_P} -GSbufBytes=${c_SB} -GSbufWordBytes=${c_WB}
       -GPsumBanks=${c_BANKS} -GPsumEntries=${c_ENTRIES} -GCmdDepth=${c_DEPTH}
       -GAxiDataW=${c_AXIW}
+      ${defs}
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()

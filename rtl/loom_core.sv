@@ -129,7 +129,12 @@ module loom_core #(
   output logic [P-1:0]                        obs_act_wr_valid_o,
   output logic [loom_pkg::SbufAddrW-1:0]      obs_act_wr_addr_o,
   output logic [SbufWordBytes-1:0]            obs_act_wr_strb_o,
-  output logic [P*8*SbufWordBytes-1:0]        obs_act_wr_data_o
+  output logic [P*8*SbufWordBytes-1:0]        obs_act_wr_data_o,
+  // ... and the engines' completion events the sequencer sees (the PE's
+  // retires are obs_*_retire_* above)
+  output logic [1:0]                          obs_dma_cpl_valid_o,
+  output logic [2*loom_pkg::DmaErrW-1:0]      obs_dma_cpl_err_o,
+  output logic                                obs_act_done_o
 );
 
   // ---------------------------------------------------------------------------
@@ -301,6 +306,10 @@ module loom_core #(
     .obs_sem_valid_o      (obs_seq_sem_valid_o),
     .obs_sem_value_o      (obs_seq_sem_value_o)
   );
+
+  assign obs_dma_cpl_valid_o = dma_cpl_valid;
+  assign obs_dma_cpl_err_o   = dma_cpl_err;
+  assign obs_act_done_o      = act_done;
 
   // ---------------------------------------------------------------------------
   // Tensor subsystem

@@ -3,7 +3,9 @@
 // AXI4-Lite pins, the DMA's AXI4 master and the instruction-fetch read port.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -37,10 +39,45 @@ struct AxilSlaveOut {
   uint32_t r_resp = 0;
 };
 
+// The backdoor read port (tensor_top.md "Debug read"), only while the core
+// is idle.
+struct CoreDbgIn {
+  bool req = false;
+  bool psum = false;
+  uint32_t part = 0;
+  uint32_t addr = 0;  // SBUF byte address, or PSUM bank * entries + entry
+};
+
 struct CoreInputs {
   AxilMasterOut host;
+  CoreDbgIn dbg;
   AxiSlaveOut dram;    // the DRAM's outputs on the DMA port
   AxiSlaveOut ifetch;  // the DRAM's outputs on the fetch port (AR / R used)
+};
+
+// The core's observation port in one cycle (docs/core.md "Observation
+// port"): the sequencer's dispatches, issues and semaphore changes, the
+// tensor subsystem's events (RtlOutputs' observation fields: tensor-engine
+// issue / retires, DMA SBUF writes and store reads, PSUM records), the ACT
+// engine's issue and SBUF writes, and the completions the sequencer sees.
+struct CoreObs {
+  bool dispatch_valid = false;
+  uint32_t dispatch_index = 0;
+  uint32_t dispatch_queue = 0;           // 0 seq, 1 PE, 2 ACT, 3 DMA0, 4 DMA1
+  std::array<bool, 4> issue_valid{};     // queue PE, ACT, DMA0, DMA1 pops its head
+  std::array<uint32_t, 4> issue_index{};
+  uint32_t sem_valid = 0;                // bit s: semaphore s changes at this edge
+  std::vector<uint16_t> sem_value;       // values after the edge (Semaphores entries)
+  RtlOutputs tensor;                     // observation fields only (cmd_ready, dbg_*: unused)
+  bool act_issue_valid = false;
+  uint32_t act_issue_tag = 0;
+  std::vector<bool> act_wr_valid;        // P
+  uint32_t act_wr_addr = 0;
+  uint64_t act_wr_strb = 0;
+  std::vector<std::array<uint8_t, 64>> act_wr_data;  // P words
+  bool act_done = false;
+  std::array<bool, 2> dma_cpl_valid{};
+  std::array<uint32_t, 2> dma_cpl_err{};
 };
 
 struct CoreOutputs {
@@ -49,6 +86,9 @@ struct CoreOutputs {
   AxiMasterOut ifetch;  // only ar_* and r_ready are driven
   bool irq = false;
   bool busy = false, done = false, error = false;
+  bool dbg_rvalid = false;
+  uint32_t dbg_rdata = 0;
+  CoreObs obs;
 };
 
 class CoreDut {

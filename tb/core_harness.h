@@ -11,6 +11,8 @@
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #include "vl_axi.h"
+#include "vl_bytes.h"
+#include "vl_tensor_obs.h"
 
 namespace loom {
 
@@ -104,7 +106,10 @@ class CoreHarness final : public CoreDut {
     top_->s_axil_araddr_i = h.ar_addr;
     top_->s_axil_arprot_i = 0;
     top_->s_axil_rready_i = h.r_ready;
-    top_->dbg_req_i = 0;
+    top_->dbg_req_i = in.dbg.req;
+    top_->dbg_psum_i = in.dbg.psum;
+    top_->dbg_part_i = in.dbg.part;
+    top_->dbg_addr_i = in.dbg.addr;
     LOOM_VL_AXI_READ_SLAVE(top_, m_axi_, in.dram, db);
     LOOM_VL_AXI_WRITE_SLAVE(top_, m_axi_, in.dram);
     LOOM_VL_AXI_READ_SLAVE(top_, m_axi_if_, in.ifetch, db);
@@ -128,6 +133,45 @@ class CoreHarness final : public CoreDut {
     out_.busy = top_->busy_o;
     out_.done = top_->done_o;
     out_.error = top_->error_o;
+    out_.dbg_rvalid = top_->dbg_rvalid_o;
+    out_.dbg_rdata = top_->dbg_rdata_o;
+    sample_obs();
+  }
+
+  // The observation port (CoreObs).
+  void sample_obs() {
+    const uint32_t p = cfg_.partitions, wb = cfg_.sbuf_word_bytes;
+    CoreObs& o = out_.obs;
+    o.dispatch_valid = top_->obs_seq_dispatch_valid_o;
+    o.dispatch_index = top_->obs_seq_dispatch_index_o;
+    o.dispatch_queue = top_->obs_seq_dispatch_queue_o;
+    for (int e = 0; e < 4; ++e) {
+      o.issue_valid[e] = (top_->obs_seq_issue_valid_o >> e) & 1;
+      o.issue_index[e] = uint32_t(GetField(top_->obs_seq_issue_index_o, 32 * e, 32));
+    }
+    o.sem_valid = uint32_t(top_->obs_seq_sem_valid_o);
+    // Semaphores x 16 bits (the core's Semaphores parameter).
+    const uint32_t sem_count = uint32_t(sizeof(top_->obs_seq_sem_value_o) / 2);
+    o.sem_value.resize(sem_count);
+    for (uint32_t x = 0; x < sem_count; ++x)
+      o.sem_value[x] = uint16_t(GetField(top_->obs_seq_sem_value_o, int(16 * x), 16));
+    SampleTensorObs(*top_, cfg_, o.tensor);
+    o.act_issue_valid = top_->obs_act_issue_valid_o;
+    o.act_issue_tag = top_->obs_act_issue_tag_o;
+    o.act_wr_valid.resize(p);
+    o.act_wr_data.resize(p);
+    for (uint32_t k = 0; k < p; ++k) {
+      o.act_wr_valid[k] = GetField(top_->obs_act_wr_valid_o, int(k), 1) != 0;
+      for (uint32_t i = 0; i < wb; ++i)
+        o.act_wr_data[k][i] = uint8_t(GetField(top_->obs_act_wr_data_o, int(8 * (wb * k + i)), 8));
+    }
+    o.act_wr_addr = top_->obs_act_wr_addr_o;
+    o.act_wr_strb = uint64_t(top_->obs_act_wr_strb_o);
+    o.act_done = top_->obs_act_done_o;
+    for (int q = 0; q < 2; ++q) {
+      o.dma_cpl_valid[q] = (top_->obs_dma_cpl_valid_o >> q) & 1;
+      o.dma_cpl_err[q] = (top_->obs_dma_cpl_err_o >> (4 * q)) & 0xf;
+    }
   }
 
   void dump(uint64_t half) {

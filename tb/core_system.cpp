@@ -18,19 +18,39 @@ CoreSystem::CoreSystem(std::unique_ptr<CoreDut> dut, const AxiMemConfig& dram,
   dut_->reset();
 }
 
-const CoreOutputs& CoreSystem::drive(const AxilMasterOut& host) {
-  CoreInputs in;
-  in.host = host;
-  in.dram = dram_.outputs();
-  in.ifetch = ifetch_.outputs();
-  return dut_->drive(in);
+const CoreOutputs& CoreSystem::drive(const AxilMasterOut& host, const CoreDbgIn& dbg) {
+  in_ = CoreInputs{};
+  in_.host = host;
+  in_.dbg = dbg;
+  in_.dram = dram_.outputs();
+  in_.ifetch = ifetch_.outputs();
+  return dut_->drive(in_);
 }
 
 void CoreSystem::advance(const CoreOutputs& out) {
+  if (observer_) observer_(dut_->cycle(), in_, out);
   // The memories see this cycle's master pins, then the core's edge.
   dram_.tick(out.dram);
   ifetch_.tick(out.ifetch);
   dut_->tick();
+  if (start_countdown_ > 0 && --start_countdown_ == 0) {
+    start_cycle_ = dut_->cycle();
+    if (start_hook_) start_hook_(*this);
+  }
+}
+
+uint32_t CoreSystem::dbg_read(bool psum, uint32_t part, uint32_t addr) {
+  CoreDbgIn d;
+  d.req = true;
+  d.psum = psum;
+  d.part = part;
+  d.addr = addr;
+  advance(drive(AxilMasterOut{}, d));
+  const CoreOutputs& o = drive(AxilMasterOut{});
+  if (!o.dbg_rvalid) throw std::runtime_error("debug read: no dbg_rvalid the cycle after the request");
+  const uint32_t v = o.dbg_rdata;
+  advance(o);
+  return v;
 }
 
 void CoreSystem::step() { advance(drive(AxilMasterOut{})); }
@@ -46,6 +66,11 @@ uint32_t CoreSystem::csr_write(uint32_t offset, uint32_t value, uint32_t strb) {
     const bool aw = h.aw_valid && o.host.aw_ready, w = h.w_valid && o.host.w_ready;
     const bool b = h.b_ready && o.host.b_valid;
     const uint32_t resp = o.host.b_resp;
+    // The cycle both halves of a START write are taken: csr_axil decodes the
+    // held write in the next cycle and start_o is high in the one after.
+    if ((aw || !h.aw_valid) && (w || !h.w_valid) && (aw || w) && offset == csr::kCtrl &&
+        (value & csr::kCtrlStart))
+      start_countdown_ = 2;
     advance(o);
     if (aw) h.aw_valid = false;
     if (w) h.w_valid = false;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -61,13 +62,30 @@ class CoreSystem {
   // max_cycles or a memory sees a protocol violation.
   CoreRunResult run(const CoreRunRequest& req);
 
+  // Called every cycle with the pins of the cycle, before its edge.
+  using Observer = std::function<void(uint64_t cycle, const CoreInputs&, const CoreOutputs&)>;
+  void set_observer(Observer f) { observer_ = std::move(f); }
+  // Called once per START, at the beginning of the cycle the sequencer sees
+  // it (start_o of the CSR block high; both memories in that cycle's state).
+  void set_start_hook(std::function<void(CoreSystem&)> f) { start_hook_ = std::move(f); }
+  // That cycle, for the last START.
+  uint64_t start_cycle() const { return start_cycle_; }
+  // A backdoor read through the debug port (only while the core is idle):
+  // an SBUF byte, or a PSUM entry (addr = bank * entries + entry).
+  uint32_t dbg_read(bool psum, uint32_t part, uint32_t addr);
+
  private:
-  const CoreOutputs& drive(const AxilMasterOut& host);
+  const CoreOutputs& drive(const AxilMasterOut& host, const CoreDbgIn& dbg = CoreDbgIn{});
   void advance(const CoreOutputs& out);
 
   std::unique_ptr<CoreDut> dut_;
   AxiMem dram_;
   AxiMem ifetch_;
+  CoreInputs in_;  // this cycle's inputs (for the observer)
+  Observer observer_;
+  std::function<void(CoreSystem&)> start_hook_;
+  int start_countdown_ = 0;  // edges until start_o is high (after a START write)
+  uint64_t start_cycle_ = 0;
 };
 
 }  // namespace loom

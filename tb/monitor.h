@@ -13,6 +13,12 @@
 
 namespace loom {
 
+// The tensor subsystem's observation events of one cycle (issue, retires,
+// SBUF writes of the DMA / preload port, PSUM records): the part of the
+// port the whole core shows too (CoreMonitor).
+void observe_tensor_events(uint64_t cycle, const RtlOutputs& o, uint32_t word_bytes,
+                           std::vector<Txn>& out);
+
 class Monitor {
  public:
   // The AXI data width and the SBUF word in bytes.

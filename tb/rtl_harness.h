@@ -11,6 +11,7 @@
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #include "vl_bytes.h"
+#include "vl_tensor_obs.h"
 
 namespace loom {
 
@@ -146,30 +147,7 @@ class RtlHarness final : public RtlDut {
     out_.busy = top_->busy_o;
     out_.dbg_rvalid = top_->dbg_rvalid_o;
     out_.dbg_rdata = top_->dbg_rdata_o;
-    out_.issue_valid = top_->obs_issue_valid_o;
-    out_.issue_tag = top_->obs_issue_tag_o;
-    out_.issue_op = top_->obs_issue_op_o;
-    out_.ldw_retire_valid = top_->obs_ldw_retire_valid_o;
-    out_.ldw_retire_tag = top_->obs_ldw_retire_tag_o;
-    out_.mm_retire_valid = top_->obs_mm_retire_valid_o;
-    out_.mm_retire_tag = top_->obs_mm_retire_tag_o;
-    out_.sbuf_wr_valid = top_->obs_sbuf_wr_valid_o;
-    out_.sbuf_wr_part = top_->obs_sbuf_wr_part_o;
-    out_.sbuf_wr_addr = top_->obs_sbuf_wr_addr_o;
-    GetBytes(top_->obs_sbuf_wr_data_o, out_.sbuf_wr_data.data(), int(cfg_.sbuf_word_bytes));
-    out_.sbuf_wr_strb = top_->obs_sbuf_wr_strb_o;
-    // obs_psum_o: 64 bits per partition, i.e. 32-bit words 2m (value) and
-    // 2m + 1 (entry [8:0], bank [11:9], acc [12], valid [13]).
-    for (uint32_t m = 0; m < cfg_.partitions; ++m) {
-      const uint32_t value = top_->obs_psum_o[2 * m];
-      const uint32_t meta = top_->obs_psum_o[2 * m + 1];
-      PsumObs& o = out_.psum[m];
-      o.valid = (meta >> 13) & 1;
-      o.acc = (meta >> 12) & 1;
-      o.bank = (meta >> 9) & 0x7;
-      o.entry = meta & 0x1ff;
-      o.value = value;
-    }
+    SampleTensorObs(*top_, cfg_, out_);
     // DMA
     for (int q = 0; q < 2; ++q) {
       out_.dma_desc_ready[q] = (top_->dma_desc_ready_o >> q) & 1;
@@ -197,9 +175,6 @@ class RtlHarness final : public RtlDut {
     mo.w_strb = uint64_t(top_->m_axi_wstrb_o);
     mo.w_last = top_->m_axi_wlast_o;
     mo.b_ready = top_->m_axi_bready_o;
-    out_.dma_rd_valid = top_->obs_dma_rd_valid_o;
-    out_.dma_rd_part = top_->obs_dma_rd_part_o;
-    out_.dma_rd_addr = top_->obs_dma_rd_addr_o;
   }
 
   const Config& cfg_;

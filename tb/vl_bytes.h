@@ -43,6 +43,22 @@ void GetBytes(const VlWide<N>& w, uint8_t* b, int n) {
   for (int i = 0; i < n; ++i) b[i] = uint8_t(w[i / 4] >> (8 * (i % 4)));
 }
 
+// Bits lsb + n - 1 .. lsb of a port (n <= 64).
+template <class T>
+uint64_t GetField(const T& v, int lsb, int n) {
+  static_assert(std::is_integral_v<T>, "scalar Verilator port");
+  assert(n >= 1 && n <= 64 && size_t(lsb + n) <= 8 * sizeof(T));
+  const uint64_t x = uint64_t(v) >> lsb;
+  return n == 64 ? x : x & ((uint64_t(1) << n) - 1);
+}
+template <std::size_t N>
+uint64_t GetField(const VlWide<N>& w, int lsb, int n) {
+  assert(n >= 1 && n <= 64 && size_t(lsb + n) <= 32 * N);
+  uint64_t x = 0;
+  for (int i = 0; i < n; ++i) x |= uint64_t((w[(lsb + i) / 32] >> ((lsb + i) % 32)) & 1) << i;
+  return x;
+}
+
 // Bits lsb + n - 1 .. lsb of a wide port = the low n bits of val (n <= 64).
 template <std::size_t N>
 void SetField(VlWide<N>& w, int lsb, int n, uint64_t val) {

@@ -65,11 +65,7 @@ const char* mode_name(Mode m) {
 
 std::unique_ptr<Backend> make_backend(Mode mode, const std::string& command) {
   if (mode == Mode::kModel) return std::make_unique<ModelBackend>();
-  if (mode == Mode::kRtl) return make_rtl_backend(command);
-  throw CliError(kExitUsage,
-                 fmt::format("{}: error: --mode {} needs the whole-core golden model, which is "
-                             "not built yet; use --mode model or --mode rtl (see '{} --help')",
-                             command, mode_name(mode), command));
+  return make_rtl_backend(command, mode == Mode::kCosim);
 }
 
 }  // namespace loom::cli

@@ -1,8 +1,8 @@
 // The back ends the workload subcommands (gemm, conv2d, mlp, run) run a
 // program on: a program and a DRAM image in, the final DRAM and the
 // statistics out (docs/cli.md "Modes"): the untimed functional model
-// (--mode model) and the Verilated whole core (--mode rtl); co-simulation
-// comes with the whole-core golden model.
+// (--mode model), the Verilated whole core (--mode rtl) and the two in
+// co-simulation (--mode cosim).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,7 @@ struct RunInput {
   uint32_t semaphores = 16;
   uint32_t dram_latency = 100;  // cycles; the timed back ends' AXI memory read latency
   std::string waves;            // waveform file (timed RTL back ends), empty: none
+  std::string out_dir;          // co-simulation failure report + waveform window, empty: none
 };
 
 // One engine queue of the core.
@@ -66,12 +67,10 @@ class Backend {
   virtual RunOutput run(const RunInput& in) = 0;
 };
 
-// --mode rtl (backend_rtl.cpp).
-std::unique_ptr<Backend> make_rtl_backend(const std::string& command);
+// --mode rtl, or with cosim --mode cosim (backend_rtl.cpp).
+std::unique_ptr<Backend> make_rtl_backend(const std::string& command, bool cosim);
 
-// The back end of `mode`. Throws CliError (kExitUsage) "COMMAND: error:
-// --mode cosim needs the whole-core golden model ..." for the mode not built
-// yet.
+// The back end of `mode`.
 std::unique_ptr<Backend> make_backend(Mode mode, const std::string& command);
 
 }  // namespace loom::cli

@@ -3,9 +3,14 @@
 // fetches the program, the DMA moves the data, the interrupt ends the run.
 // Cycles, utilization and busy percentages come from the core's own
 // performance counters (docs/core.md).
+// --mode cosim: the same run, co-simulated against the whole-core golden
+// model (tb/core_cosim.h): every transaction compared as it happens, then
+// status, counters and memories; a mismatch fails the run.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -13,6 +18,7 @@
 #include <variant>
 
 #include "backend.h"
+#include "core_cosim.h"
 #include "core_system.h"
 #include "error.h"
 #include "loom/core_models.h"
@@ -61,9 +67,12 @@ StaticCounts static_counts(const std::vector<uint8_t>& program) {
 
 class RtlBackend : public Backend {
  public:
-  explicit RtlBackend(std::string command) : command_(std::move(command)) {}
-  Mode mode() const override { return Mode::kRtl; }
-  std::string description() const override { return "RTL (Verilated loom_core)"; }
+  RtlBackend(std::string command, bool cosim) : command_(std::move(command)), cosim_(cosim) {}
+  Mode mode() const override { return cosim_ ? Mode::kCosim : Mode::kRtl; }
+  std::string description() const override {
+    return cosim_ ? "RTL (Verilated loom_core) co-simulated against the whole-core golden model"
+                  : "RTL (Verilated loom_core)";
+  }
 
   RunOutput run(const RunInput& in) override {
     RunOutput out;
@@ -87,19 +96,49 @@ class RtlBackend : public Backend {
     m.data_bytes = in.cfg->axi_data_bytes;
     m.read_latency = in.dram_latency;
     m.write_latency = std::max<uint32_t>(1, in.dram_latency / 4);
-    CoreSystem sys(f(opt), m, m);
 
     // The program goes on the next page after the data window; the window
     // the core sees covers both.
     const uint64_t prog_base = in.dram_base + (in.dram.size() + kPage - 1) / kPage * kPage;
-    sys.dram().write(in.dram_base, in.dram);
     CoreRunRequest req;
     req.program = in.program;
     req.prog_base = prog_base;
     req.dram_base = in.dram_base;
     req.dram_limit = prog_base + in.program.size();
-    const CoreRunResult r = sys.run(req);
-    sys.dut().finish();
+    CoreRunResult r;
+    if (cosim_) {
+      CoreCosimRequest c;
+      c.name = command_;
+      c.program = in.program;
+      c.prog_base = prog_base;
+      c.dram_base = req.dram_base;
+      c.dram_limit = req.dram_limit;
+      c.watchdog = req.watchdog;
+      c.dram_init = {{in.dram_base, in.dram}};
+      c.dram = c.ifetch = m;
+      c.out_dir = in.out_dir;
+      c.rtl = opt;
+      const CoreCosimResult res = core_cosim(f, *in.cfg, c);
+      r = res.rtl;
+      out.transactions_compared = res.compared;
+      out.scoreboard_mismatches = res.pass ? 0 : 1;
+      out.dram = std::vector<uint8_t>(res.final_dram.begin(),
+                                      res.final_dram.begin() + std::min(res.final_dram.size(),
+                                                                        in.dram.size()));
+      if (!res.pass) {
+        out.error = "MISMATCH";
+        out.message = "co-simulation: " + res.failure +
+                      (res.report_path.empty() ? "" : " (report: " + res.report_path + ")");
+        if (!res.report.empty()) std::fputs(res.report.c_str(), stderr);
+        return out;
+      }
+    } else {
+      CoreSystem sys(f(opt), m, m);
+      sys.dram().write(in.dram_base, in.dram);
+      r = sys.run(req);
+      sys.dut().finish();
+      out.dram = sys.dram().read(in.dram_base, in.dram.size());
+    }
 
     out.done = r.done && !r.error;
     if (r.error) {
@@ -108,7 +147,6 @@ class RtlBackend : public Backend {
       out.message =
           fmt::format("the core stopped with {} at instruction {}", out.error, r.error_index);
     }
-    out.dram = sys.dram().read(in.dram_base, in.dram.size());
     out.macs = r.perf_macs;
     out.cycles = r.perf_cycles;
     const double cyc = r.perf_cycles ? double(r.perf_cycles) : 1.0;
@@ -145,12 +183,13 @@ class RtlBackend : public Backend {
 
  private:
   std::string command_;
+  bool cosim_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_rtl_backend(const std::string& command) {
-  return std::make_unique<RtlBackend>(command);
+std::unique_ptr<Backend> make_rtl_backend(const std::string& command, bool cosim) {
+  return std::make_unique<RtlBackend>(command, cosim);
 }
 
 }  // namespace loom::cli

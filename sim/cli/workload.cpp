@@ -19,9 +19,9 @@ void add_run_options(CLI::App& sub, RunOptions& o) {
   add_config_option(sub, o.config,
                     fmt::format("the core configuration to run on, default {}", kDefaultConfig));
   sub.add_option("--mode", o.mode,
-                 "model: the untimed functional model (the default for now); rtl: the "
-                 "whole-core RTL (Verilated loom_core, cycles from its counters); cosim: RTL "
-                 "against the golden model (not built yet, exit 2)")
+                 "model: the untimed functional model (the default); rtl: the whole-core RTL "
+                 "(Verilated loom_core, cycles from its counters); cosim: the RTL co-simulated "
+                 "against the whole-core golden model, every transaction checked cycle by cycle")
       ->check(CLI::IsMember({"model", "rtl", "cosim"}))
       ->type_name("MODE");
   sub.add_option("--dram-latency", o.dram_latency,
@@ -32,6 +32,10 @@ void add_run_options(CLI::App& sub, RunOptions& o) {
   sub.add_option("--waves", o.waves,
                  "write an FST waveform (rtl and cosim modes only; rejected with --mode model)")
       ->type_name("FILE");
+  sub.add_option("--triage-dir", o.triage_dir,
+                 "--mode cosim: write the report of a mismatch and a waveform window around it "
+                 "into this directory (default: the report on standard error only)")
+      ->type_name("DIR");
   sub.add_option("--json", o.json, "also write the report as JSON to this file")
       ->type_name("REPORT.json");
 }
@@ -192,6 +196,7 @@ void run_and_report(RunSetup& setup, const RunOptions& o, RunInput in, Report& r
   in.cfg = setup.cfg;
   in.dram_latency = o.dram_latency;
   in.waves = o.waves;
+  in.out_dir = o.triage_dir;
   progress.phase(
       fmt::format("running {} instructions ({})", r.program_instructions, mode_name(setup.mode)));
   r.run = setup.backend->run(in);

@@ -39,9 +39,10 @@ struct RunOptions {
   uint32_t dram_latency = 100;
   std::string waves;
   std::string json;
+  std::string triage_dir;  // --mode cosim: failure report + waveform window
 };
 
-// Adds --config, --mode, --dram-latency, --waves and --json to `sub`.
+// Adds --config, --mode, --dram-latency, --waves, --triage-dir and --json to `sub`.
 void add_run_options(CLI::App& sub, RunOptions& o);
 
 // The configuration (the default one if not named) and the back end, or a

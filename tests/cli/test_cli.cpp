@@ -858,8 +858,6 @@ TEST_F(Cli, GemmUsageErrors) {
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--config", "huge"},
        {"unknown configuration 'huge'"}},
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "fpga"}, {"--mode", "fpga"}},
-      {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "cosim"},
-       {"--mode cosim needs the whole-core golden model", "not built yet"}},
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--mode", "rtl", "--config", "trn"},
        {"configuration 'trn' has no RTL model"}},
       {{"gemm", "--m", "4", "--k", "4", "--n", "5", "--waves", "w.fst"},
@@ -903,7 +901,8 @@ TEST_F(Cli, GemmUnwritableOutputs) {
   }
   // An existing output is replaced only by a successful run.
   const std::string out = file("c.npy", "old");
-  expect_error(loom(with({"--out", out, "--mode", "cosim"})), 2, {"whole-core golden model"});
+  expect_error(loom(with({"--out", out, "--mode", "rtl", "--config", "trn"})), 2,
+               {"has no RTL model"});
   EXPECT_EQ(slurp(out), "old");
 }
 
@@ -1053,7 +1052,6 @@ TEST_F(Cli, RunArgumentErrors) {
       {{"run", src, "--dram-size", "lots"}, "'lots' is not a number"},
       {{"run", src, "--dram-base", "0xffffffffffffffff"}, "overflows"},
       {{"run", src, "--config", "nope"}, "unknown configuration"},
-      {{"run", src, "--mode", "cosim"}, "needs the whole-core golden model"},
       {{"run", src, "--waves", "w.fst"}, "--waves needs --mode rtl or cosim"},
   };
   for (const Case& c : cases) {
@@ -1350,6 +1348,38 @@ TEST_F(Cli, RtlModeRunsTheWholeCore) {
   EXPECT_GT(fs::file_size(path("w.fst")), 0u);
 }
 
+TEST_F(Cli, CosimModeChecksEveryTransaction) {
+  // --mode cosim: the whole core against the whole-core golden model; the
+  // report counts the transactions compared, none differ, and C is the
+  // reference product. GEMM (odd shape) at small, an MLP at tiny.
+  std::mt19937_64 rng(test_seed());
+  const uint32_t m = 11, k = 19, n = 23;
+  const std::vector<int8_t> a = random_i8(size_t(m) * k, rng);
+  const std::vector<int8_t> b = random_i8(size_t(k) * n, rng);
+  const std::string json = path("r.json").string();
+  Result r = loom({"gemm", "--a", file("a.npy", i8_npy(m, k, a)), "--b",
+                   file("b.npy", i8_npy(k, n, b)), "--mode", "cosim", "--out", path("c.npy"),
+                   "--json", json});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_TRUE(read_i32_npy(slurp(path("c.npy"))).v == matmul(a, b, m, k, n));
+  const nlohmann::json j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["mode"], "cosim");
+  EXPECT_EQ(j["result"], "PASS");
+  ASSERT_TRUE(j["transactions_compared"].is_number());
+  EXPECT_GT(j["transactions_compared"].get<uint64_t>(), 1000u);
+  EXPECT_EQ(j["mismatches"], 0);
+  EXPECT_NE(r.out.find("transactions compared"), std::string::npos) << r.out;
+  const uint32_t bb = 5, d0 = 9, d1 = 7, d2 = 6;
+  const std::vector<int8_t> x = random_i8(size_t(bb) * d0, rng);
+  const std::vector<int8_t> w1 = random_i8(size_t(d0) * d1, rng);
+  const std::vector<int8_t> w2 = random_i8(size_t(d1) * d2, rng);
+  r = loom({"mlp", "--x", file("x.npy", i8_npy(bb, d0, x)), "--w1",
+            file("w1.npy", i8_npy(d0, d1, w1)), "--w2", file("w2.npy", i8_npy(d1, d2, w2)),
+            "--mode", "cosim", "--config", "tiny", "--out", path("y.npy")});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_TRUE(read_i32_npy(slurp(path("y.npy"))).v == mlp(x, w1, w2, bb, d0, d1, d2, 0, 1, 8, true));
+}
+
 TEST_F(Cli, GemmALayouts) {
   // Every --a-layout gives the reference C on the model and the RTL core;
   // tiled is the default and named in the JSON; on the RTL core, tiled A
@@ -1418,9 +1448,10 @@ TEST_F(Cli, Conv2dAndMlpErrors) {
       {{"conv2d", "--input", in, "--kh", "1", "--kw", "1", "--co", "0"},
        2,
        {"--co 0 is out of range"}},
-      {{"conv2d", "--input", in, "--kh", "1", "--kw", "1", "--co", "1", "--mode", "cosim"},
+      {{"conv2d", "--input", in, "--kh", "1", "--kw", "1", "--co", "1", "--mode", "cosim",
+        "--config", "trn"},
        2,
-       {"needs the whole-core golden model"}},
+       {"configuration 'trn' has no RTL model"}},
       {{"mlp", "--x", x, "--w1", w1, "--d2", "3"},
        1,
        {"w1.npy: error: shape [4, 5] does not match "

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core_system.h"
+#include "core_test_util.h"
 #include "loom/asm.h"
 #include "loom/core_models.h"
 #include "loom/csr_map.h"
@@ -31,22 +32,6 @@ namespace {
 constexpr uint64_t kWinBase = 0x80000000;  // DRAM window base
 constexpr uint64_t kProgAddr = kWinBase;   // program at the window's start
 constexpr uint64_t kDataAddr = kWinBase + 0x100000;
-
-uint64_t test_seed(uint64_t dflt) {
-  uint64_t seed = dflt;
-  if (const char* s = std::getenv("LOOM_SEED"); s && *s) seed = std::strtoull(s, nullptr, 0);
-  std::cout << "LOOM_SEED=" << seed << " (override with the LOOM_SEED environment variable)\n";
-  return seed;
-}
-
-struct CoreParam {
-  const char* config;
-  uint32_t dram_latency;
-};
-
-std::string param_name(const ::testing::TestParamInfo<CoreParam>& i) {
-  return fmt::format("{}_lat{}", i.param.config, i.param.dram_latency);
-}
 
 class CoreRtl : public ::testing::TestWithParam<CoreParam> {
  public:

@@ -84,14 +84,14 @@ AxiMem::AxiMem(const AxiMemConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {
 // Backdoor memory
 
 uint8_t* AxiMem::page(uint64_t addr) {
-  auto& p = pages_[addr / kAxiPageBytes];
+  auto& p = pages_.map[addr / kAxiPageBytes];
   if (!p) p = std::make_unique<std::array<uint8_t, kAxiPageBytes>>();  // zero-filled
   return p->data();
 }
 
 const uint8_t* AxiMem::page(uint64_t addr) const {
-  const auto it = pages_.find(addr / kAxiPageBytes);
-  return it == pages_.end() ? nullptr : it->second->data();
+  const auto it = pages_.map.find(addr / kAxiPageBytes);
+  return it == pages_.map.end() ? nullptr : it->second->data();
 }
 
 void AxiMem::write(uint64_t addr, const std::vector<uint8_t>& bytes) {

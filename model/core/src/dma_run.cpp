@@ -8,16 +8,24 @@
 namespace loom {
 
 DmaRun::DmaRun(const Config& cfg, const DramSetup& dram, size_t ndesc)
+    : DmaRun(cfg, AxiMem(dram.mem), dram.window_base, dram.window_limit, ndesc) {
+  dram_ = dram;
+  mem_.write(dram.window_base, dram.init);
+}
+
+DmaRun::DmaRun(const Config& cfg, const AxiMem& replica, uint64_t window_base,
+               uint64_t window_limit, size_t ndesc)
     : cfg_(cfg),
-      dram_(dram),
-      mem_(dram.mem),
+      mem_(replica),
       engine_(dma_params(cfg), kDmaQueueDepth),
       builder_(cfg.axi_data_bytes),
       accept_(ndesc, kDmaNever),
       complete_(ndesc, kDmaNever),
       code_(ndesc, 0),
       desc_bytes_(ndesc, 0) {
-  mem_.write(dram.window_base, dram.init);
+  dram_.mem = replica.config();
+  dram_.window_base = window_base;
+  dram_.window_limit = window_limit;
 }
 
 const DmaCycleOut& DmaRun::step(const std::array<DmaOffer, 2>& offers, DmaSbufPort& sbuf,

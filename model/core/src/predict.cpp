@@ -17,6 +17,7 @@
 #include "loom/dma_run.h"
 #include "loom/functional.h"
 #include "loom/model.h"
+#include "pe_side.h"
 
 namespace loom {
 namespace {
@@ -29,14 +30,6 @@ void check(const Config& cfg, const Stimulus& stim) {
   if (std::string e = validate(cfg, stim); !e.empty()) throw std::invalid_argument(e);
 }
 
-Txn make_txn(uint64_t cycle, Channel ch, uint32_t tag = 0) {
-  Txn t;
-  t.cycle = cycle;
-  t.channel = ch;
-  t.tag = tag;
-  return t;
-}
-
 // The preload writes: cycle j, one per cycle.
 void play_preload(const Stimulus& stim, FunctionalCore& core, std::vector<Txn>& txns) {
   for (size_t j = 0; j < stim.preload.size(); ++j) {
@@ -45,59 +38,6 @@ void play_preload(const Stimulus& stim, FunctionalCore& core, std::vector<Txn>& 
     append_sbuf_write(txns, j, w.part, w.addr, w.data.data(), uint32_t(w.data.size()), w.strb);
   }
 }
-
-// The tensor-engine half: functional execution, timing, transactions. With
-// descriptors, `checks` makes the run's checks on the commands' SBUF reads.
-class PeSide {
- public:
-  PeSide(const Config& cfg, FunctionalCore& core, Prediction& pred)
-      : p_(cfg.partitions), core_(core), tc_(cfg), pred_(pred) {}
-
-  // Command i offered from cycle `avail`: executes it, emits its events.
-  const OpTiming& push(size_t i, const PeCmd& cmd, uint64_t avail, DmaRunChecks* checks) {
-    const uint32_t tag = uint32_t(i & 0xffff);
-    const uint32_t rows = cmd.op == PeOp::kLdw ? cmd.rows : core_.weights().current_bank().k;
-    if (checks) checks->check_command_reads(i, cmd, rows, avail);
-    const OpTiming& t = tc_.push(cmd, avail);
-    pred_.issue_cycle.push_back(t.issue);
-    pred_.retire_cycle.push_back(t.retire);
-    if (checks) checks->add_command_reads(i, cmd, rows, avail, t.retire);
-    auto& txns = pred_.txns;
-    txns.push_back(make_txn(t.accept, Channel::kCmdAccept, tag));
-    Txn issue = make_txn(t.issue, Channel::kIssue, tag);
-    issue.data = uint64_t(cmd.op);
-    txns.push_back(issue);
-    // Commands execute in issue order (= accept order); docs/timing.md shows
-    // that the hardware's PSUM pre-reads and writes of consecutive MMs are
-    // ordered the same way, so sequential execution is exact.
-    if (cmd.op == PeOp::kLdw) {
-      core_.ldw(cmd);
-      txns.push_back(make_txn(t.retire, Channel::kLdwRetire, tag));
-    } else {
-      const WeightBanks::Bank& w = core_.weights().current_bank();
-      pred_.macs += uint64_t(w.k) * w.m * cmd.cols;
-      core_.mm(cmd, [&](uint32_t m, uint32_t f, int32_t value) {
-        Txn pw = make_txn(timing::psum_write(p_, t.issue, f, m), Channel::kPsumWrite);
-        pw.part = m;
-        pw.bank = cmd.psum_bank;
-        pw.addr = cmd.psum_off + f;
-        pw.data = uint32_t(value);
-        pw.strb = cmd.acc ? 1 : 0;
-        txns.push_back(pw);
-      });
-      txns.push_back(make_txn(t.retire, Channel::kMmRetire, tag));
-    }
-    return t;
-  }
-
-  const TimingCore& timing() const { return tc_; }
-
- private:
-  uint32_t p_;
-  FunctionalCore& core_;
-  TimingCore tc_;
-  Prediction& pred_;
-};
 
 // The SBUF as the DMA engine model sees it: the functional core's SBUF, with
 // the race check of every write.

@@ -43,6 +43,20 @@ const char* channel_name(Channel c) {
       return "dram_aw";
     case Channel::kDramWrite:
       return "dram_w";
+    case Channel::kSeqDispatch:
+      return "seq_dispatch";
+    case Channel::kSeqIssue:
+      return "seq_issue";
+    case Channel::kSemUpdate:
+      return "sem_update";
+    case Channel::kActIssue:
+      return "act_issue";
+    case Channel::kActWrite:
+      return "act_write";
+    case Channel::kActDone:
+      return "act_done";
+    case Channel::kStatus:
+      return "status";
   }
   return "unknown_channel";
 }

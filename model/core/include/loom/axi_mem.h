@@ -212,7 +212,24 @@ class AxiMem {
   AxiSlaveOut out_;
   AxiMasterOut prev_in_;
   AxiSlaveOut prev_out_;
-  std::unordered_map<uint64_t, std::unique_ptr<std::array<uint8_t, kAxiPageBytes>>> pages_;
+  // The sparse memory; copied deeply, so a copy of an AxiMem is an
+  // independent replica in the same state (the whole-core model runs one).
+  struct Pages {
+    using Page = std::array<uint8_t, kAxiPageBytes>;
+    std::unordered_map<uint64_t, std::unique_ptr<Page>> map;
+    Pages() = default;
+    Pages(const Pages& o) { *this = o; }
+    Pages& operator=(const Pages& o) {
+      if (this == &o) return *this;
+      map.clear();
+      for (const auto& [k, v] : o.map)
+        if (v) map.emplace(k, std::make_unique<Page>(*v));
+      return *this;
+    }
+    Pages(Pages&&) noexcept = default;
+    Pages& operator=(Pages&&) noexcept = default;
+  };
+  Pages pages_;
 
   std::vector<ReadBurst> reads_;   // accepted, in AR order, until RLAST
   int64_t r_current_ = -1;         // index in reads_ of the burst on R, or -1

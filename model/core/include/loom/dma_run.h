@@ -39,6 +39,13 @@ class DmaRun {
  public:
   // ndesc: Stimulus::dmas.size() (the size of the per-descriptor results).
   DmaRun(const Config& cfg, const DramSetup& dram, size_t ndesc);
+  // The whole core's DMA: `replica` is a copy of the DRAM in the state it has
+  // in the cycle the run starts (contents, configuration, seed state); the
+  // window is [window_base, window_limit); descriptors are tagged with
+  // indices below ndesc (the program's instruction indices).
+  DmaRun(const Config& cfg, const AxiMem& replica, uint64_t window_base, uint64_t window_limit,
+         size_t ndesc);
+  const AxiMem& dram() const { return mem_; }
 
   // Cycle cycle(): the engine's cycle against the DRAM's outputs (its SBUF
   // accesses through `sbuf`), then the DRAM's edge. Appends the cycle's DMA

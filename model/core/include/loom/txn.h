@@ -27,8 +27,18 @@ enum class Channel : uint8_t {
   // set: addr = slice byte address, data = the 8 bytes (little-endian),
   // strb = the slice's 8 strobes, tag = wlast.
   kDramWrite,
+  // The whole core (docs/core.md "Observation port"; instruction indices
+  // are the program's, from 0).
+  kSeqDispatch,  // the decode stage passes an instruction on: tag = index, part = queue (0 seq, 1 PE, 2 ACT, 3 DMA0, 4 DMA1)
+  kSeqIssue,     // an engine queue pops its head (handshake or SYNC done): tag = index, part = queue (0 PE, 1 ACT, 2 DMA0, 3 DMA1)
+  kSemUpdate,    // semaphore part takes value data at this edge
+  kActIssue,     // tag = ACT issue count (wraps at 16 bits)
+  kActWrite,     // ACT SBUF word write: part, addr, data, strb as kSbufWrite
+  kActDone,      // an ACT completes
+  kStatus,       // the sequencer's status levels change: data = busy | done << 1 | error << 2,
+                 // addr = error code, tag = error index
 };
-inline constexpr int kNumChannels = 12;
+inline constexpr int kNumChannels = 19;
 
 const char* channel_name(Channel c);
 
@@ -61,6 +71,7 @@ struct Txn {
 // address addr + 8s with the word's bytes and strobes 8s.. 8s+7; a word of 8
 // bytes or fewer is one transaction. Model and monitor both use it.
 void append_sbuf_write(std::vector<Txn>& out, uint64_t cycle, uint32_t part, uint32_t addr,
-                       const uint8_t* data, uint32_t word_bytes, uint64_t strb);
+                       const uint8_t* data, uint32_t word_bytes, uint64_t strb,
+                       Channel channel = Channel::kSbufWrite);
 
 }  // namespace loom
