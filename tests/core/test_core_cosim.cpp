@@ -215,6 +215,16 @@ TEST_P(CoreCosim, ErrorsStopAtTheSameCycle) {
       {fmt::format("nop\nldw sbuf=0 k={} m=1\nend\n", cfg().partitions + 1), 1u << 16,
        CoreError::kIllegalField, 1},
       {"nop\nnop\nnop\n", 1u << 16, CoreError::kProgramOverrun, 3},
+      {fmt::format("nop\nnop\nmm sbuf=0 f=4 bank={}\nend\n", cfg().psum_banks), 1u << 16,
+       CoreError::kPsumRange, 2},
+      {fmt::format("ldw sbuf={} k=1 m=1\nend\n", cfg().sbuf_bytes), 1u << 16,
+       CoreError::kSbufRange, 0},
+      {[] {
+         std::string t;
+         for (int i = 0; i < 258; ++i) t += "sync engine=pe signal=s2+255\n";
+         return t + "end\n";
+       }(),
+       1u << 16, CoreError::kSemOverflow, 257},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.text);
@@ -226,6 +236,74 @@ TEST_P(CoreCosim, ErrorsStopAtTheSameCycle) {
     EXPECT_EQ(res.rtl.error_code, uint32_t(k.want));
     EXPECT_EQ(res.rtl.error_index, k.index);
   }
+}
+
+TEST_P(CoreCosim, IllegalOpcodeAndAxiErrors) {
+  // A zero word (opcode 0x00) at index 2, patched into the binary.
+  {
+    CoreCosimRequest r = request(assemble("nop\nnop\nnop\nend\n"), kDataAddr + 0x1000);
+    for (int i = 0; i < 32; ++i) r.program[2 * 32 + i] = 0;
+    const CoreCosimResult res = run(r);
+    ASSERT_TRUE(res.pass);
+    EXPECT_EQ(res.rtl.error_code, uint32_t(CoreError::kIllegalOpcode));
+    EXPECT_EQ(res.rtl.error_index, 2u);
+  }
+  // A DMA load answered with SLVERR, a store answered with DECERR (after a
+  // good load): the queue halts, the core stops with the AXI code.
+  const std::string text = fmt::format(
+      "dma.load q=0 dram=0x{:x} row_stride=8 rows=2 row_bytes=8 part=0 sbuf=0 signal=s0\n"
+      "dma.store q=1 dram=0x{:x} row_stride=8 rows=2 row_bytes=8 part=0 sbuf=0 wait=s0>=1\n"
+      "end\n",
+      kDataAddr, kDataAddr + 0x800);
+  for (uint8_t resp : {uint8_t(2), uint8_t(3)}) {
+    SCOPED_TRACE(resp == 2 ? "SLVERR on the load" : "DECERR on the store");
+    CoreCosimRequest r = request(assemble(text), kDataAddr + 0x1000);
+    if (resp == 2)
+      r.dram.errors.push_back({kDataAddr, kDataAddr + 8, resp, true, false});
+    else
+      r.dram.errors.push_back({kDataAddr + 0x800, kDataAddr + 0x808, resp, false, true});
+    const CoreCosimResult res = run(r);
+    ASSERT_TRUE(res.pass);
+    EXPECT_TRUE(res.rtl.error);
+    EXPECT_EQ(res.rtl.error_code,
+              uint32_t(resp == 2 ? CoreError::kAxiSlvErr : CoreError::kAxiDecErr));
+    EXPECT_EQ(res.rtl.error_index, resp == 2 ? 0u : 1u);
+  }
+}
+
+TEST_P(CoreCosim, GemmUnderDramBackpressure) {
+  // Random ready / valid on every channel of both memories: the replicas
+  // make the same choices, so every handshake is still compared exactly.
+  const Config& c = cfg();
+  std::mt19937_64 rng(test_seed(27));
+  GemmParams p;
+  p.m = 2 * c.partitions + 1;
+  p.k = c.partitions + 3;
+  p.n = 2 * c.partitions - 1;
+  p.a_tiled = true;
+  const std::vector<int8_t> a = random_i8(size_t(p.m) * p.k, rng);
+  const std::vector<int8_t> b = random_i8(size_t(p.k) * p.n, rng);
+  p.a_addr = kDataAddr;
+  p.b_addr = p.a_addr + gemm_a_tiled_bytes(c, p.m, p.k) + 64;
+  p.c_addr = p.b_addr + b.size() + 64;
+  const GemmProgram g = gemm_program(c, p);
+  CoreCosimRequest r = request(g.program, p.c_addr + gemm_c_bytes(p) + 64);
+  r.dram_init = {{p.a_addr, pack_gemm_a(c, p.m, p.k, a)}, {p.b_addr, bytes_of(b)}};
+  const uint64_t seed = test_seed(31);
+  for (AxiMemConfig* m : {&r.dram, &r.ifetch}) {
+    m->ar_ready = 0.6;
+    m->aw_ready = 0.7;
+    m->w_ready = 0.5;
+    m->r_valid = 0.6;
+    m->b_valid = 0.5;
+    m->seed = seed;
+  }
+  const CoreCosimResult res = run(r);
+  ASSERT_TRUE(res.pass);
+  const std::vector<int32_t> ref = reference_matmul(a, b, p.m, p.k, p.n);
+  const size_t c0 = size_t(p.c_addr - res.check_base);
+  for (size_t i = 0; i < ref.size(); ++i)
+    ASSERT_EQ(le32(res.final_dram, c0 + 4 * i), ref[i]) << "C element " << i;
 }
 
 // The scoreboard catches a broken core: tiny's loom_core with
