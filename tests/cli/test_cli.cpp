@@ -1348,6 +1348,30 @@ TEST_F(Cli, RtlModeRunsTheWholeCore) {
   EXPECT_GT(fs::file_size(path("w.fst")), 0u);
 }
 
+TEST_F(Cli, GemmRandomShapesUpTo256InEveryMode) {
+  // The acceptance: `loom gemm` equals a product computed here, outside
+  // the simulator, for random shapes up to 256 (odd sizes included) in the
+  // model, rtl and cosim modes.
+  std::mt19937_64 rng(test_seed());
+  std::uniform_int_distribution<uint32_t> dim(1, 256);
+  for (int shape = 0; shape < 3; ++shape) {
+    uint32_t m = dim(rng), k = dim(rng), n = dim(rng);
+    if (shape == 0) m = 256, k = 255, n = 129;  // the largest, and odd
+    const std::vector<int8_t> a = random_i8(size_t(m) * k, rng);
+    const std::vector<int8_t> b = random_i8(size_t(k) * n, rng);
+    const std::vector<int32_t> want = matmul(a, b, m, k, n);
+    for (const char* mode : {"model", "rtl", "cosim"}) {
+      SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n) +
+                   " --mode " + mode);
+      const Result r = loom({"gemm", "--a", file("a.npy", i8_npy(m, k, a)), "--b",
+                             file("b.npy", i8_npy(k, n, b)), "--mode", mode, "--out",
+                             path("c.npy")});
+      ASSERT_EQ(r.code, 0) << r.err << r.out;
+      EXPECT_TRUE(read_i32_npy(slurp(path("c.npy"))).v == want);
+    }
+  }
+}
+
 TEST_F(Cli, CosimModeChecksEveryTransaction) {
   // --mode cosim: the whole core against the whole-core golden model; the
   // report counts the transactions compared, none differ, and C is the
