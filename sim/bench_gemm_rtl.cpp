@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "core_system.h"
+#include "core_cosim.h"
 #include "loom/core_models.h"
 #include "loom/isa.h"
 #include "loom/kernels.h"
@@ -53,16 +53,20 @@ GemmPoint measure_gemm_rtl(const Config& cfg, uint32_t m, uint32_t k, uint32_t n
   mem.data_bytes = cfg.axi_data_bytes;
   mem.read_latency = latency;
   mem.write_latency = latency;
-  CoreSystem sys(f(RtlOptions{}), mem, mem);
-  sys.dram().write(p.a_addr, a_tiled);
-  sys.dram().write(p.b_addr, std::vector<uint8_t>(b.begin(), b.end()));
-  CoreRunRequest req;
+  // Co-simulated: the figure counts only if every transaction matched the
+  // whole-core golden model cycle for cycle.
+  CoreCosimRequest req;
+  req.name = fmt::format("bench_gemm_{}_{}", cfg.name, m);
   req.program = prog;
   req.prog_base = data_end;
   req.dram_base = kBase;
   req.dram_limit = data_end + prog.size();
-  const CoreRunResult r = sys.run(req);
-  sys.dut().finish();
+  req.dram_init = {{p.a_addr, a_tiled}, {p.b_addr, std::vector<uint8_t>(b.begin(), b.end())}};
+  req.dram = req.ifetch = mem;
+  req.compare_sbuf_psum = false;  // the transactions carry every SBUF / PSUM write
+  const CoreCosimResult res = core_cosim(f, cfg, req);
+  const CoreRunResult& r = res.rtl;
+  pt.transactions_compared = res.compared;
 
   pt.cycles = r.perf_cycles;
   pt.macs = r.perf_macs;
@@ -72,19 +76,23 @@ GemmPoint measure_gemm_rtl(const Config& cfg, uint32_t m, uint32_t k, uint32_t n
   pt.busy_dma = double(r.perf_busy_dma) / cyc;
 
   const std::vector<int32_t> want = reference_matmul(a, b, m, k, n);
-  const std::vector<uint8_t> c = sys.dram().read(p.c_addr, gemm_c_bytes(p));
+  const std::vector<uint8_t> c(res.final_dram.begin() + (p.c_addr - res.check_base),
+                               res.final_dram.begin() + (p.c_addr - res.check_base) +
+                                   gemm_c_bytes(p));
   for (size_t i = 0; i < want.size(); ++i) {
     const int32_t got = int32_t(uint32_t(c[4 * i]) | uint32_t(c[4 * i + 1]) << 8 |
                                 uint32_t(c[4 * i + 2]) << 16 | uint32_t(c[4 * i + 3]) << 24);
     if (got != want[i] && pt.c_mismatches++ == 0)
       pt.message = fmt::format("C[{}][{}] = {}, expected {}", i / n, i % n, got, want[i]);
   }
-  if (!r.done || r.error)
+  if (!res.pass)
+    pt.message = "co-simulation: " + res.failure;
+  else if (!r.done || r.error)
     pt.message = fmt::format("the core stopped with error {} at instruction {}", r.error_code,
                              r.error_index);
   else if (r.perf_macs != g.macs)
     pt.message = fmt::format("PERF_MACS {} != M K N = {}", r.perf_macs, g.macs);
-  pt.pass = r.done && !r.error && r.perf_macs == g.macs && pt.c_mismatches == 0;
+  pt.pass = res.pass && r.done && !r.error && r.perf_macs == g.macs && pt.c_mismatches == 0;
   return pt;
 }
 

@@ -1,7 +1,8 @@
 // The GEMM measurement of `make bench`: a GEMM through the kernel (tiled A,
-// docs/kernels.md "Tiled A") on the Verilated whole core (CoreSystem), C
-// checked against reference_matmul, cycles and MACs from the core's own
-// performance counters.
+// docs/kernels.md "Tiled A") on the Verilated whole core, co-simulated
+// against the whole-core golden model (tb/core_cosim.h), C also checked
+// against reference_matmul, cycles and MACs from the core's own performance
+// counters.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,8 @@ struct GemmPoint {
   double utilization = 0;  // macs / (P * P * cycles)
   double busy_pe = 0, busy_dma = 0;  // fractions of cycles
   uint64_t c_mismatches = 0;
-  bool pass = false;  // END without error, PERF_MACS = M K N, C == reference
+  uint64_t transactions_compared = 0;  // by the whole-core co-simulation
+  bool pass = false;  // co-simulation passed, END without error, PERF_MACS = M K N, C == reference
   std::string message;
 };
 
