@@ -1,5 +1,6 @@
-// CoreHarness<VCore>: owns the VerilatedContext, the Verilated loom_core and
-// its optional FST trace, behind the Verilator-free CoreDut interface.
+// CoreHarness<VCore>: the Verilated loom_core (in a VlModel: its own
+// context and optional FST trace) behind the Verilator-free CoreDut
+// interface.
 // Included only by the generated per-model factories (tb/core_factory.cpp.in).
 #pragma once
 
@@ -8,10 +9,9 @@
 #include <string>
 
 #include "core_dut.h"
-#include "verilated.h"
-#include "verilated_fst_c.h"
 #include "vl_axi.h"
 #include "vl_bytes.h"
+#include "vl_model.h"
 #include "vl_tensor_obs.h"
 
 namespace loom {
@@ -19,22 +19,8 @@ namespace loom {
 template <class VCore>
 class CoreHarness final : public CoreDut {
  public:
-  CoreHarness(const Config& cfg, const RtlOptions& opt)
-      : cfg_(cfg), opt_(opt), ctx_(std::make_unique<VerilatedContext>()) {
-    ctx_->randReset(opt.rand_reset);
-    if (opt.rand_reset != 0) ctx_->randSeed(int(opt.seed & 0x7fffffff));
-    ctx_->fatalOnError(false);  // an assertion ends the run through gotFinish()
-    if (!opt.trace_path.empty()) ctx_->traceEverOn(true);
-    top_ = std::make_unique<VCore>(ctx_.get(), "core");
-    if (!opt.trace_path.empty()) {
-      trace_ = std::make_unique<VerilatedFstC>();
-      top_->trace(trace_.get(), 99);
-      trace_->set_time_unit("1ns");
-      trace_->set_time_resolution("1ns");
-      trace_->open(opt.trace_path.c_str());
-      if (!trace_->isOpen()) throw std::runtime_error("cannot open trace " + opt.trace_path);
-    }
-    if (cfg.axi_data_bytes != sizeof(top_->m_axi_rdata_i) ||
+  CoreHarness(const Config& cfg, const RtlOptions& opt) : cfg_(cfg), m_(opt, "core") {
+    if (cfg.axi_data_bytes != sizeof(m_.top().m_axi_rdata_i) ||
         cfg.axi_data_bytes > kAxiMaxDataBytes) {
       throw std::runtime_error("AXI data width of configuration " + std::string(cfg.name) +
                                " does not match the core model's port");
@@ -45,51 +31,19 @@ class CoreHarness final : public CoreDut {
   const Config& config() const override { return cfg_; }
 
   void reset() override {
-    top_->clk_i = 0;
-    top_->rst_ni = 1;
-    top_->eval();
-    top_->rst_ni = 0;
-    drive_pins(CoreInputs{});
-    for (int i = 0; i < 4; ++i) {
-      top_->clk_i = 0;
-      top_->eval();
-      top_->clk_i = 1;
-      top_->eval();
-    }
-    top_->rst_ni = 1;
-    top_->clk_i = 0;
-    top_->eval();
-    cycle_ = 0;
+    m_.reset([this] { drive_pins(CoreInputs{}); });
   }
 
   const CoreOutputs& drive(const CoreInputs& in) override {
     drive_pins(in);
-    top_->clk_i = 0;
-    top_->eval();
-    dump(2 * cycle_);
+    m_.low_phase();
     sample();
     return out_;
   }
 
-  void tick() override {
-    top_->clk_i = 1;
-    top_->eval();
-    dump(2 * cycle_ + 1);
-    ++cycle_;
-    if (ctx_->gotFinish()) {
-      throw std::runtime_error("RTL stopped at cycle " + std::to_string(cycle_ - 1) +
-                               " ($finish or a failed assertion, see the log above)");
-    }
-  }
-
-  uint64_t cycle() const override { return cycle_; }
-
-  void finish() override {
-    if (finished_) return;
-    finished_ = true;
-    top_->final();
-    if (trace_) trace_->close();
-  }
+  void tick() override { m_.edge(); }
+  uint64_t cycle() const override { return m_.cycle(); }
+  void finish() override { m_.finish(); }
 
  private:
   void drive_pins(const CoreInputs& in) {
@@ -174,20 +128,10 @@ class CoreHarness final : public CoreDut {
     }
   }
 
-  void dump(uint64_t half) {
-    if (!trace_) return;
-    if (cycle_ < opt_.trace_from || cycle_ > opt_.trace_to) return;
-    trace_->dump(half * 5);  // 10 ns per cycle
-  }
-
   const Config& cfg_;
-  RtlOptions opt_;
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<VCore> top_;
-  std::unique_ptr<VerilatedFstC> trace_;
+  VlModel<VCore> m_;
+  VCore* top_ = &m_.top();
   CoreOutputs out_;
-  uint64_t cycle_ = 0;
-  bool finished_ = false;
 };
 
 }  // namespace loom
