@@ -1,0 +1,38 @@
+// Constrained-random legal programs for the verification regression
+// (docs/verification.md "Regression"): DMA loads and stores on both queues,
+// LDW / MM, ACT (requant / copy, PSUM or SBUF source, immediate or SBUF
+// bias / scale), SYNC and NOP, with semaphore waits that order every
+// dependent pair of instructions on different engines, ending in END; plus
+// the DRAM window and image the program needs. Reproducible from
+// (configuration, seed): the same inputs give the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "loom/configs.h"
+#include "loom/isa.h"
+
+namespace loom {
+
+struct RandomProgramOptions {
+  uint32_t min_ops = 20;  // work instructions (DMA, LDW, MM, ACT, NOP, SYNC seq), before the
+  uint32_t max_ops = 80;  // SYNCs the ordering adds and END
+};
+
+struct RandomProgram {
+  std::vector<Instr> program;
+  uint64_t dram_base = 0, dram_limit = 0;  // the DRAM window
+  uint64_t prog_base = 0;                  // the program's first byte (inside the window)
+  uint64_t data_base = 0;                  // `data` is the DRAM image from here
+  std::vector<uint8_t> data;               // inputs (random) then the output area (zeros)
+  uint64_t out_base = 0, out_bytes = 0;    // where stores go (inside data)
+
+  // The whole window as the core sees it: program words at prog_base, then data.
+  std::vector<uint8_t> window_image() const;
+};
+
+// Throws std::invalid_argument if options are inconsistent.
+RandomProgram random_program(const Config& cfg, uint64_t seed, const RandomProgramOptions& opt = {});
+
+}  // namespace loom

@@ -1,0 +1,310 @@
+// Constrained-random legal programs (loom/random_program.h).
+//
+// Ordering scheme: every work instruction signals the semaphore of its
+// *stream* (0 DMA queue 0, 1 DMA queue 1, 2 LDW, 3 MM, 4 ACT) by 1, so
+// sem[s] >= n means "the first n instructions of stream s have completed"
+// (each stream completes in order). Each instruction's memory accesses
+// (SBUF, PSUM, DRAM rectangles) are recorded; a new instruction waits, per
+// other stream, for the last earlier instruction it conflicts with (read
+// after write, write after read, write after write). The first wait rides
+// on the instruction, the others on SYNCs placed before it in its queue.
+// Waits only name earlier instructions, so no deadlock; LDW and MM share
+// the in-order PE queue and touch disjoint state (MM reads only SBUF and
+// weights of an earlier LDW), so they are not ordered against each other.
+#include "loom/random_program.h"
+
+#include <algorithm>
+#include <array>
+#include <random>
+#include <stdexcept>
+
+namespace loom {
+namespace {
+
+constexpr uint64_t kWinBase = 0x80000000;
+constexpr uint64_t kProgArea = 0x10000;  // 2048 instructions at most
+constexpr uint32_t kStreams = 5;
+enum Stream : uint32_t { kDma0S = 0, kDma1S = 1, kLdwS = 2, kMmS = 3, kActS = 4 };
+
+enum class Mem { kSbuf, kPsum, kDram };
+// A rectangle: rows [r0, r1) (partitions; the PSUM bank * P + partition) x
+// bytes / entries / addresses [a0, a1).
+struct Region {
+  Mem mem;
+  uint64_t r0, r1, a0, a1;
+  bool overlaps(const Region& o) const {
+    return mem == o.mem && r0 < o.r1 && o.r0 < r1 && a0 < o.a1 && o.a0 < a1;
+  }
+};
+struct Access {
+  uint32_t stream;
+  uint32_t ordinal;  // sem[stream] value once this instruction completed
+  Region region;
+  bool write;
+};
+
+class Generator {
+ public:
+  Generator(const Config& cfg, uint64_t seed, const RandomProgramOptions& opt)
+      : c_(cfg), opt_(opt), rng_(seed ^ 0x9e3779b97f4a7c15ull) {
+    P_ = c_.partitions;
+    psum_written_.assign(size_t(c_.psum_banks) * P_ * c_.psum_entries, false);
+    rp_.dram_base = kWinBase;
+    rp_.prog_base = kWinBase;
+    rp_.data_base = kWinBase + kProgArea;
+    in_bytes_ = uint64_t(P_) * c_.sbuf_bytes + 4096;
+    rp_.out_bytes = 16384;
+    rp_.out_base = rp_.data_base + in_bytes_;
+    rp_.data.assign(in_bytes_ + rp_.out_bytes, 0);
+    for (uint64_t i = 0; i < in_bytes_; ++i) rp_.data[i] = uint8_t(rng_());
+    rp_.dram_limit = rp_.out_base + rp_.out_bytes;
+  }
+
+  RandomProgram run() {
+    // Prologue: the whole SBUF from DRAM, so every later read sees written bytes.
+    DmaDesc init;
+    init.dram_addr = rp_.data_base;
+    init.row_stride = c_.sbuf_bytes;
+    init.rows = P_;
+    init.row_bytes = c_.sbuf_bytes;
+    emit_dma(0, init);
+    const uint32_t n = uni(opt_.min_ops, opt_.max_ops);
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t k = uni(0, 99);
+      if (k < 25) gen_load();
+      else if (k < 40) gen_store();
+      else if (k < 52) gen_ldw();
+      else if (k < 70) gen_mm();
+      else if (k < 92) gen_act();
+      else if (k < 96) rp_.program.push_back(Instr::nop());
+      else gen_sync_seq();
+    }
+    Instr end = Instr::end();
+    if (uni(0, 1)) {  // END may wait, for a count that is reached
+      const uint32_t s = uni(0, kStreams - 1);
+      if (count_[s] > 0) end.wait(s, uni(1, count_[s]));
+    }
+    rp_.program.push_back(end);
+    if (rp_.program.size() * kInstrBytes > kProgArea) throw std::logic_error("random program too long");
+    return rp_;
+  }
+
+ private:
+  uint32_t uni(uint32_t lo, uint32_t hi) { return std::uniform_int_distribution<uint32_t>(lo, hi)(rng_); }
+  uint64_t uni64(uint64_t lo, uint64_t hi) {
+    return std::uniform_int_distribution<uint64_t>(lo, hi)(rng_);
+  }
+  // A small value most of the time, sometimes the largest: edges matter.
+  uint32_t size_in(uint32_t lo, uint32_t hi) {
+    const uint32_t r = uni(0, 9);
+    if (r == 0) return hi;
+    if (r == 1) return lo;
+    if (r < 6) return uni(lo, std::min(hi, lo + 8));
+    return uni(lo, hi);
+  }
+  Region sbuf(uint32_t p0, uint32_t np, uint64_t a0, uint64_t n) const {
+    return {Mem::kSbuf, p0, uint64_t(p0) + np, a0, a0 + n};
+  }
+  Region psum(uint32_t bank, uint32_t p0, uint32_t np, uint32_t off, uint32_t f) const {
+    return {Mem::kPsum, uint64_t(bank) * P_ + p0, uint64_t(bank) * P_ + p0 + np, off, uint64_t(off) + f};
+  }
+
+  static Engine engine_of(uint32_t stream) {
+    switch (stream) {
+      case kDma0S: return Engine::kDma0;
+      case kDma1S: return Engine::kDma1;
+      case kLdwS:
+      case kMmS: return Engine::kPe;
+      default: return Engine::kAct;
+    }
+  }
+  static uint32_t queue_of(uint32_t stream) { return stream == kMmS ? kLdwS : stream; }
+
+  // Appends `ins` (of `stream`, with `acc` accesses) after the SYNCs its
+  // ordering needs; it signals its stream.
+  void emit(Instr ins, uint32_t stream, const std::vector<std::pair<Region, bool>>& acc) {
+    std::array<uint32_t, kStreams> need{};
+    for (const Access& a : accesses_) {
+      if (queue_of(a.stream) == queue_of(stream) && a.stream != kActS) continue;  // in-order queue
+      if (a.stream == kLdwS && stream == kMmS) continue;
+      for (const auto& [r, w] : acc)
+        if ((w || a.write) && r.overlaps(a.region)) need[a.stream] = std::max(need[a.stream], a.ordinal);
+    }
+    const uint32_t q = queue_of(stream);
+    std::vector<std::pair<uint32_t, uint32_t>> waits;
+    for (uint32_t s = 0; s < kStreams; ++s)
+      if (need[s] > satisfied_[q][s]) waits.push_back({s, need[s]});
+    std::shuffle(waits.begin(), waits.end(), rng_);
+    for (size_t i = 0; i < waits.size(); ++i) {
+      const auto [s, v] = waits[i];
+      satisfied_[q][s] = v;
+      if (i + 1 == waits.size()) {
+        ins.wait(s, v);
+      } else {
+        rp_.program.push_back(Instr::sync(engine_of(stream)).wait(s, v));
+      }
+    }
+    ins.signal(stream, 1);
+    rp_.program.push_back(ins);
+    const uint32_t ord = ++count_[stream];
+    for (const auto& [r, w] : acc) accesses_.push_back({stream, ord, r, w});
+  }
+
+  void emit_dma(uint32_t queue, const DmaDesc& d) {
+    const uint64_t span = uint64_t(d.planes - 1) * d.plane_stride + uint64_t(d.rows - 1) * d.row_stride + d.row_bytes;
+    const Region dram{Mem::kDram, 0, 1, d.dram_addr, d.dram_addr + span};
+    const Region sb = sbuf(d.sbuf_part, d.rows, d.sbuf_addr, uint64_t(d.planes) * d.row_bytes);
+    emit(Instr::dma(queue, d), queue, {{dram, d.is_store()}, {sb, !d.is_store()}});
+  }
+
+  // A DMA shape that fits the SBUF and a DRAM area of `area` bytes.
+  DmaDesc dma_shape(uint64_t area) {
+    DmaDesc d;
+    for (;;) {
+      d.rows = size_in(1, P_);
+      d.sbuf_part = uni(0, P_ - d.rows);
+      d.planes = uni(0, 3) == 0 ? size_in(1, 4) : 1;
+      d.row_bytes = size_in(1, std::min<uint32_t>(c_.sbuf_bytes / d.planes, 512));
+      d.sbuf_addr = uni(0, c_.sbuf_bytes - d.planes * d.row_bytes);
+      const uint32_t gap = uni(0, 2) == 0 ? 0 : size_in(0, 64);
+      d.row_stride = d.row_bytes + gap;
+      d.plane_stride = d.rows * d.row_stride + (uni(0, 1) ? 0 : size_in(0, 64));
+      const uint64_t span =
+          uint64_t(d.planes - 1) * d.plane_stride + uint64_t(d.rows - 1) * d.row_stride + d.row_bytes;
+      if (span <= area) {
+        d.dram_addr = uni64(0, area - span);
+        return d;
+      }
+    }
+  }
+
+  void gen_load() {
+    DmaDesc d = dma_shape(in_bytes_);
+    if (uni(0, 4) == 0) d.row_stride = 0, d.plane_stride = uni(0, 1) ? 0 : d.row_bytes;  // broadcast rows
+    d.dram_addr += rp_.data_base;
+    emit_dma(uni(0, 1), d);
+  }
+  void gen_store() {
+    DmaDesc d = dma_shape(rp_.out_bytes);
+    d.dram_addr += rp_.out_base;
+    d.dir = 1;
+    emit_dma(uni(0, 1), d);
+  }
+
+  void gen_ldw() {
+    const uint32_t k = size_in(1, P_), m = size_in(1, P_);
+    const uint32_t addr = uni(0, c_.sbuf_bytes - m);
+    emit(Instr::pe(PeCmd::ldw(addr, k, m)), kLdwS, {{sbuf(0, k, addr, m), false}});
+    w_k_ = k;
+    w_m_ = m;
+  }
+
+  bool psum_all_written(uint32_t bank, uint32_t p0, uint32_t np, uint32_t off, uint32_t f) const {
+    for (uint32_t p = p0; p < p0 + np; ++p)
+      for (uint32_t e = off; e < off + f; ++e)
+        if (!psum_written_[(size_t(bank) * P_ + p) * c_.psum_entries + e]) return false;
+    return true;
+  }
+
+  void gen_mm() {
+    if (w_k_ == 0) return gen_ldw();  // MM needs weights
+    const uint32_t f = size_in(1, c_.psum_entries);
+    const uint32_t bank = uni(0, c_.psum_banks - 1);
+    const uint32_t off = uni(0, c_.psum_entries - f);
+    const uint32_t addr = uni(0, c_.sbuf_bytes - f);
+    const bool acc = uni(0, 1) && psum_all_written(bank, 0, w_m_, off, f);
+    std::vector<std::pair<Region, bool>> a{{sbuf(0, w_k_, addr, f), false},
+                                           {psum(bank, 0, w_m_, off, f), true}};
+    if (acc) a.push_back({psum(bank, 0, w_m_, off, f), false});
+    emit(Instr::pe(PeCmd::mm(addr, f, bank, off, acc)), kMmS, a);
+    for (uint32_t p = 0; p < w_m_; ++p)
+      for (uint32_t e = off; e < off + f; ++e) psum_written_[(size_t(bank) * P_ + p) * c_.psum_entries + e] = true;
+  }
+
+  void gen_act() {
+    Instr::Act a;
+    a.mode = uni(0, 2) == 0 ? ActMode::kCopy : ActMode::kRequant;
+    const bool copy = a.mode == ActMode::kCopy;
+    a.m = size_in(1, P_);
+    a.part = uni(0, P_ - a.m);
+    const uint32_t out_w = copy ? 4 : 1;
+    std::vector<std::pair<Region, bool>> acc;
+    // PSUM source when a written block exists (a few tries), else SBUF.
+    bool from_psum = false;
+    if (uni(0, 2) != 0) {
+      for (int t = 0; t < 8 && !from_psum; ++t) {
+        a.f = size_in(1, c_.psum_entries);
+        a.psum_bank = uni(0, c_.psum_banks - 1);
+        a.psum_off = uni(0, c_.psum_entries - a.f);
+        from_psum = psum_all_written(a.psum_bank, a.part, a.m, a.psum_off, a.f);
+      }
+    }
+    if (from_psum) {
+      acc.push_back({psum(a.psum_bank, a.part, a.m, a.psum_off, a.f), false});
+      a.dst_addr = uni(0, (c_.sbuf_bytes - a.f * out_w) / out_w) * out_w;
+    } else {
+      a.psum_bank = a.psum_off = 0;
+      a.src_sbuf = true;
+      // Source and destination must not overlap: try until they do not.
+      for (;;) {
+        a.f = size_in(1, std::min(c_.psum_entries, c_.sbuf_bytes / 8));
+        a.src_addr = uni(0, (c_.sbuf_bytes - 4 * a.f) / 4) * 4;
+        a.dst_addr = uni(0, (c_.sbuf_bytes - a.f * out_w) / out_w) * out_w;
+        if (a.dst_addr + a.f * out_w <= a.src_addr || a.src_addr + 4 * a.f <= a.dst_addr) break;
+      }
+      acc.push_back({sbuf(a.part, a.m, a.src_addr, 4ull * a.f), false});
+    }
+    acc.push_back({sbuf(a.part, a.m, a.dst_addr, uint64_t(a.f) * out_w), true});
+    if (!copy) {
+      a.relu = uni(0, 1);
+      a.shift = uni(0, 4) == 0 ? uni(0, 63) : uni(0, 16);
+      if (uni(0, 2) == 0) {
+        a.bs_sbuf = true;
+        a.bs_addr = uni(0, c_.sbuf_bytes / 8 - 1) * 8;
+        acc.push_back({sbuf(a.part, a.m, a.bs_addr, 8), false});
+      } else {
+        a.bias = int32_t(uint32_t(rng_()));
+        if (uni(0, 1)) a.bias = int32_t(uni(0, 512)) - 256;
+        a.scale = int32_t(uni(0, 65535)) - 32768;
+      }
+    }
+    emit(Instr::act(a), kActS, acc);
+  }
+
+  // SYNC seq waiting for a count an earlier instruction reaches.
+  void gen_sync_seq() {
+    const uint32_t s = uni(0, kStreams - 1);
+    if (count_[s] == 0) return rp_.program.push_back(Instr::nop());
+    rp_.program.push_back(Instr::sync(Engine::kSeq).wait(s, uni(1, count_[s])));
+  }
+
+  const Config& c_;
+  RandomProgramOptions opt_;
+  std::mt19937_64 rng_;
+  uint32_t P_ = 0;
+  uint64_t in_bytes_ = 0;
+  RandomProgram rp_;
+  std::vector<Access> accesses_;
+  std::array<uint32_t, kStreams> count_{};
+  std::array<std::array<uint32_t, kStreams>, kStreams> satisfied_{};  // [queue][stream]
+  std::vector<bool> psum_written_;
+  uint32_t w_k_ = 0, w_m_ = 0;  // the last LDW's K and M (0: none yet)
+};
+
+}  // namespace
+
+std::vector<uint8_t> RandomProgram::window_image() const {
+  std::vector<uint8_t> img(size_t(dram_limit - dram_base), 0);
+  const std::vector<uint8_t> words = encode_program(program);
+  std::copy(words.begin(), words.end(), img.begin() + (prog_base - dram_base));
+  std::copy(data.begin(), data.end(), img.begin() + (data_base - dram_base));
+  return img;
+}
+
+RandomProgram random_program(const Config& cfg, uint64_t seed, const RandomProgramOptions& opt) {
+  if (opt.min_ops > opt.max_ops || opt.max_ops > 1000)
+    throw std::invalid_argument("random_program: need min_ops <= max_ops <= 1000");
+  return Generator(cfg, seed, opt).run();
+}
+
+}  // namespace loom
