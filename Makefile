@@ -11,9 +11,12 @@ SIM_ARGS ?=
 WAVES   ?= 0
 # Arguments passed to loom-bench by `make bench` (see build/loom-bench --help).
 BENCH_ARGS ?=
+# `make regress`: random programs per configuration, which configurations.
+SEEDS   ?= 20
+CONFIGS ?= tiny,small,medium
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build sim sim-tensor test test-one bench lint synth waves clean
+.PHONY: help deps configure build sim sim-tensor test test-one bench regress lint synth waves clean
 
 help:
 	@echo "Loom - NeuronCore-style accelerator core, RTL co-simulated against a SystemC golden model"
@@ -26,6 +29,8 @@ help:
 	@echo "  make test-one TEST=<Suite.Test>   run one test, e.g. TEST=Configs/Directed.Identity/small"
 	@echo "  make waves TEST=<Suite.Test>      run one test with tracing and open GTKWave"
 	@echo "  make bench          benchmarks at 100-cycle DRAM latency: DMA bandwidth, 256^3 GEMM utilization on the RTL core (table + JSON)"
+	@echo "  make regress        SEEDS=20 constrained-random programs per config (CONFIGS=tiny,small,medium) in whole-core"
+	@echo "                      co-simulation, JOBS at a time; table, JUnit XML and failure reports in $(BUILD)/regress/"
 	@echo "  make lint           verilator --lint-only -Wall on the RTL (P = 4, 8, 16)"
 	@echo "  make synth          Yosys synthesis at P = 8: no latches, cell count per block"
 	@echo "  make deps           install missing Debian packages (scripts/install-deps.sh)"
@@ -62,6 +67,10 @@ test-one: build
 bench: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-bench
 	$(BUILD)/loom-bench --json $(BUILD)/bench/dma_bandwidth.json --out-dir $(BUILD)/bench $(BENCH_ARGS)
+
+regress: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target loom-regress
+	$(BUILD)/loom-regress --seeds $(SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml
 
 waves: build
 	@bash scripts/waves.sh "$(BUILD)" "$(TEST)"
