@@ -59,10 +59,17 @@ CoreCosimRequest request_for(const Config& cfg, uint64_t seed, const RandomProgr
 }
 
 // `--one CONFIG SEED`: one run; the last stdout line is the machine-readable result.
-int run_one(const std::string& config, uint64_t seed, const std::string& out) {
+// `fault` "psum_late": tiny's core built with LOOM_FAULT_PSUM_LATE, to show
+// that the regression fails (and reports) when the RTL is wrong.
+int run_one(const std::string& config, uint64_t seed, const std::string& out, const std::string& fault) {
   const Config& cfg = config_by_name(config);
   const RandomProgram rp = random_program(cfg, seed);
-  const CoreFactory f = core_factory(config);
+  CoreFactory f = core_factory(config);
+  if (!fault.empty()) {
+    if (fault != "psum_late" || config != "tiny")
+      throw std::invalid_argument("--fault: only psum_late, on tiny");
+    f = &make_core_dut_fault_core_psum_late;
+  }
   if (f == nullptr) throw std::runtime_error("no Verilated core for configuration " + config);
   const CoreCosimRequest req = request_for(cfg, seed, rp, out);
   const auto t0 = std::chrono::steady_clock::now();
@@ -145,8 +152,8 @@ std::vector<std::string> split(const std::string& s) {
 
 int usage() {
   std::cerr << "usage: loom-regress [--seeds N] [--first-seed S] [--configs tiny,small,medium] [--jobs J]\n"
-               "                    [--out DIR] [--junit FILE]\n"
-               "       loom-regress --one CONFIG SEED [--out DIR]\n";
+               "                    [--out DIR] [--junit FILE] [--fault psum_late]\n"
+               "       loom-regress --one CONFIG SEED [--out DIR] [--fault psum_late]\n";
   return 2;
 }
 
@@ -155,7 +162,7 @@ int usage() {
 int main(int argc, char** argv) {
   try {
     uint64_t seeds = 20, first_seed = 1;
-    std::string configs = "tiny,small,medium", out = "regress", junit;
+    std::string configs = "tiny,small,medium", out = "regress", junit, fault;
     unsigned jobs = std::max(1u, unsigned(sysconf(_SC_NPROCESSORS_ONLN)));
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -168,9 +175,11 @@ int main(int argc, char** argv) {
         const std::string config = argv[i + 1];
         const uint64_t seed = std::stoull(argv[i + 2]);
         i += 2;
-        for (int j = i + 1; j < argc; ++j)
-          if (std::string(argv[j]) == "--out" && j + 1 < argc) out = argv[j + 1];
-        return run_one(config, seed, out);
+        for (int j = i + 1; j + 1 < argc; ++j) {
+          if (std::string(argv[j]) == "--out") out = argv[j + 1];
+          if (std::string(argv[j]) == "--fault") fault = argv[j + 1];
+        }
+        return run_one(config, seed, out, fault);
       }
       if (a == "--seeds") seeds = std::stoull(next());
       else if (a == "--first-seed") first_seed = std::stoull(next());
@@ -178,6 +187,7 @@ int main(int argc, char** argv) {
       else if (a == "--jobs") jobs = unsigned(std::max(1, std::stoi(next())));
       else if (a == "--out") out = next();
       else if (a == "--junit") junit = next();
+      else if (a == "--fault") fault = next();
       else return usage();
     }
     fs::create_directories(fs::path(out) / "logs");
@@ -208,8 +218,12 @@ int main(int argc, char** argv) {
             dup2(fd, 1);
             dup2(fd, 2);
           }
-          execl(self.c_str(), self.c_str(), "--one", r.config.c_str(), seed.c_str(), "--out", out.c_str(),
-                static_cast<char*>(nullptr));
+          if (fault.empty())
+            execl(self.c_str(), self.c_str(), "--one", r.config.c_str(), seed.c_str(), "--out", out.c_str(),
+                  static_cast<char*>(nullptr));
+          else
+            execl(self.c_str(), self.c_str(), "--one", r.config.c_str(), seed.c_str(), "--out", out.c_str(),
+                  "--fault", fault.c_str(), static_cast<char*>(nullptr));
           _exit(127);
         }
         r.pid = pid;
@@ -250,8 +264,9 @@ int main(int argc, char** argv) {
                              runs.size(), runs.size() - fails, fails, total_cycles, total_compared, wall);
     for (const Run& r : runs) {
       if (r.pass) continue;
-      std::cout << fmt::format("FAIL {} seed {}: {}\n  reproduce: {} --one {} {} --out {}\n  log: {}\n", r.config,
-                               r.seed, r.failure, self, r.config, r.seed, out, r.log);
+      std::cout << fmt::format("FAIL {} seed {}: {}\n  reproduce: {} --one {} {} --out {}{}\n  log: {}\n", r.config,
+                               r.seed, r.failure, self, r.config, r.seed, out,
+                               fault.empty() ? "" : " --fault " + fault, r.log);
     }
     if (!junit.empty()) {
       std::ofstream x(junit);
@@ -262,8 +277,9 @@ int main(int argc, char** argv) {
         x << fmt::format("  <testcase classname=\"regress.{}\" name=\"seed{}\" time=\"{:.3f}\">", r.config, r.seed,
                          r.secs);
         if (!r.pass)
-          x << fmt::format("<failure message=\"{}\">reproduce: {} --one {} {} --out {}</failure>",
-                           xml_escape(r.failure), self, r.config, r.seed, out);
+          x << fmt::format("<failure message=\"{}\">reproduce: {} --one {} {} --out {}{}</failure>",
+                           xml_escape(r.failure), self, r.config, r.seed, out,
+                           fault.empty() ? "" : " --fault " + fault);
         x << "</testcase>\n";
       }
       x << "</testsuite>\n";
