@@ -60,6 +60,18 @@ TEST_P(RandomProgramTest, ResultDoesNotDependOnEngineOrder) {
   }
 }
 
+TEST_P(RandomProgramTest, WholeSbufSpanRunsToEnd) {
+  RandomProgramOptions opt;
+  opt.sbuf_span = cfg().sbuf_bytes;
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    const RandomProgram rp = random_program(cfg(), seed, opt);
+    const ExecResult r = execute_program(cfg(), rp.program, rp.window_image(), rp.dram_base);
+    ASSERT_TRUE(r.ok()) << "seed " << seed << ": " << r.message;
+  }
+  opt.sbuf_span = 32;
+  EXPECT_THROW(random_program(cfg(), 1, opt), std::invalid_argument);
+}
+
 TEST_P(RandomProgramTest, SameSeedSameBytes) {
   for (uint64_t seed : {1ull, 7ull, 123456789ull}) {
     const RandomProgram a = random_program(cfg(), seed), b = random_program(cfg(), seed);

@@ -48,11 +48,17 @@ class Generator {
   Generator(const Config& cfg, uint64_t seed, const RandomProgramOptions& opt)
       : c_(cfg), opt_(opt), rng_(seed ^ 0x9e3779b97f4a7c15ull) {
     P_ = c_.partitions;
+    // The SBUF area the program uses: at most 2 KiB per partition at a
+    // random 64-byte-aligned base, since the co-simulation reads back every
+    // written SBUF byte one debug access at a time (all 8 KiB x 16 on medium
+    // took most of a run's time); different seeds cover different addresses.
+    sb_n_ = opt.sbuf_span ? std::min(opt.sbuf_span, c_.sbuf_bytes) : std::min<uint32_t>(c_.sbuf_bytes, 2048);
+    sb_lo_ = uni(0, (c_.sbuf_bytes - sb_n_) / 64) * 64;
     psum_written_.assign(size_t(c_.psum_banks) * P_ * c_.psum_entries, false);
     rp_.dram_base = kWinBase;
     rp_.prog_base = kWinBase;
     rp_.data_base = kWinBase + kProgArea;
-    in_bytes_ = uint64_t(P_) * c_.sbuf_bytes + 4096;
+    in_bytes_ = uint64_t(P_) * sb_n_ + 4096;
     rp_.out_bytes = 16384;
     rp_.out_base = rp_.data_base + in_bytes_;
     rp_.data.assign(in_bytes_ + rp_.out_bytes, 0);
@@ -61,12 +67,13 @@ class Generator {
   }
 
   RandomProgram run() {
-    // Prologue: the whole SBUF from DRAM, so every later read sees written bytes.
+    // Prologue: the used SBUF area from DRAM, so every later read sees written bytes.
     DmaDesc init;
     init.dram_addr = rp_.data_base;
-    init.row_stride = c_.sbuf_bytes;
+    init.row_stride = sb_n_;
     init.rows = P_;
-    init.row_bytes = c_.sbuf_bytes;
+    init.row_bytes = sb_n_;
+    init.sbuf_addr = sb_lo_;
     emit_dma(0, init);
     const uint32_t n = uni(opt_.min_ops, opt_.max_ops);
     for (uint32_t i = 0; i < n; ++i) {
@@ -164,8 +171,8 @@ class Generator {
       d.rows = size_in(1, P_);
       d.sbuf_part = uni(0, P_ - d.rows);
       d.planes = uni(0, 3) == 0 ? size_in(1, 4) : 1;
-      d.row_bytes = size_in(1, std::min<uint32_t>(c_.sbuf_bytes / d.planes, 512));
-      d.sbuf_addr = uni(0, c_.sbuf_bytes - d.planes * d.row_bytes);
+      d.row_bytes = size_in(1, std::min<uint32_t>(sb_n_ / d.planes, 512));
+      d.sbuf_addr = sb_lo_ + uni(0, sb_n_ - d.planes * d.row_bytes);
       const uint32_t gap = uni(0, 2) == 0 ? 0 : size_in(0, 64);
       d.row_stride = d.row_bytes + gap;
       d.plane_stride = d.rows * d.row_stride + (uni(0, 1) ? 0 : size_in(0, 64));
@@ -193,7 +200,7 @@ class Generator {
 
   void gen_ldw() {
     const uint32_t k = size_in(1, P_), m = size_in(1, P_);
-    const uint32_t addr = uni(0, c_.sbuf_bytes - m);
+    const uint32_t addr = sb_lo_ + uni(0, sb_n_ - m);
     emit(Instr::pe(PeCmd::ldw(addr, k, m)), kLdwS, {{sbuf(0, k, addr, m), false}});
     w_k_ = k;
     w_m_ = m;
@@ -211,7 +218,7 @@ class Generator {
     const uint32_t f = size_in(1, c_.psum_entries);
     const uint32_t bank = uni(0, c_.psum_banks - 1);
     const uint32_t off = uni(0, c_.psum_entries - f);
-    const uint32_t addr = uni(0, c_.sbuf_bytes - f);
+    const uint32_t addr = sb_lo_ + uni(0, sb_n_ - f);
     const bool acc = uni(0, 1) && psum_all_written(bank, 0, w_m_, off, f);
     std::vector<std::pair<Region, bool>> a{{sbuf(0, w_k_, addr, f), false},
                                            {psum(bank, 0, w_m_, off, f), true}};
@@ -241,15 +248,15 @@ class Generator {
     }
     if (from_psum) {
       acc.push_back({psum(a.psum_bank, a.part, a.m, a.psum_off, a.f), false});
-      a.dst_addr = uni(0, (c_.sbuf_bytes - a.f * out_w) / out_w) * out_w;
+      a.dst_addr = sb_lo_ + uni(0, (sb_n_ - a.f * out_w) / out_w) * out_w;
     } else {
       a.psum_bank = a.psum_off = 0;
       a.src_sbuf = true;
       // Source and destination must not overlap: try until they do not.
       for (;;) {
-        a.f = size_in(1, std::min(c_.psum_entries, c_.sbuf_bytes / 8));
-        a.src_addr = uni(0, (c_.sbuf_bytes - 4 * a.f) / 4) * 4;
-        a.dst_addr = uni(0, (c_.sbuf_bytes - a.f * out_w) / out_w) * out_w;
+        a.f = size_in(1, std::min(c_.psum_entries, sb_n_ / 8));
+        a.src_addr = sb_lo_ + uni(0, (sb_n_ - 4 * a.f) / 4) * 4;
+        a.dst_addr = sb_lo_ + uni(0, (sb_n_ - a.f * out_w) / out_w) * out_w;
         if (a.dst_addr + a.f * out_w <= a.src_addr || a.src_addr + 4 * a.f <= a.dst_addr) break;
       }
       acc.push_back({sbuf(a.part, a.m, a.src_addr, 4ull * a.f), false});
@@ -260,7 +267,7 @@ class Generator {
       a.shift = uni(0, 4) == 0 ? uni(0, 63) : uni(0, 16);
       if (uni(0, 2) == 0) {
         a.bs_sbuf = true;
-        a.bs_addr = uni(0, c_.sbuf_bytes / 8 - 1) * 8;
+        a.bs_addr = sb_lo_ + uni(0, sb_n_ / 8 - 1) * 8;
         acc.push_back({sbuf(a.part, a.m, a.bs_addr, 8), false});
       } else {
         a.bias = int32_t(uint32_t(rng_()));
@@ -283,6 +290,7 @@ class Generator {
   std::mt19937_64 rng_;
   uint32_t P_ = 0;
   uint64_t in_bytes_ = 0;
+  uint32_t sb_lo_ = 0, sb_n_ = 0;  // the SBUF bytes [sb_lo_, sb_lo_ + sb_n_) of every partition
   RandomProgram rp_;
   std::vector<Access> accesses_;
   std::array<uint32_t, kStreams> count_{};
@@ -302,8 +310,8 @@ std::vector<uint8_t> RandomProgram::window_image() const {
 }
 
 RandomProgram random_program(const Config& cfg, uint64_t seed, const RandomProgramOptions& opt) {
-  if (opt.min_ops > opt.max_ops || opt.max_ops > 1000)
-    throw std::invalid_argument("random_program: need min_ops <= max_ops <= 1000");
+  if (opt.min_ops > opt.max_ops || opt.max_ops > 1000 || (opt.sbuf_span != 0 && opt.sbuf_span < 64))
+    throw std::invalid_argument("random_program: need min_ops <= max_ops <= 1000 and sbuf_span 0 or >= 64");
   return Generator(cfg, seed, opt).run();
 }
 

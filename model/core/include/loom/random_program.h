@@ -18,6 +18,9 @@ namespace loom {
 struct RandomProgramOptions {
   uint32_t min_ops = 20;  // work instructions (DMA, LDW, MM, ACT, NOP, SYNC seq), before the
   uint32_t max_ops = 80;  // SYNCs the ordering adds and END
+  // SBUF bytes per partition the program uses (at a random 64-byte-aligned
+  // base); 0: min(SbufBytes, 2048).
+  uint32_t sbuf_span = 0;
 };
 
 struct RandomProgram {
