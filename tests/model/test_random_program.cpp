@@ -72,6 +72,22 @@ TEST_P(RandomProgramTest, WholeSbufSpanRunsToEnd) {
   EXPECT_THROW(random_program(cfg(), 1, opt), std::invalid_argument);
 }
 
+TEST_P(RandomProgramTest, InjectedErrorStopsThere) {
+  for (InjectedError e : {InjectedError::kSbufRange, InjectedError::kPsumRange, InjectedError::kDramWindow,
+                          InjectedError::kSemTimeout}) {
+    RandomProgramOptions opt;
+    opt.illegal = e;
+    for (uint64_t seed = 1; seed <= 50; ++seed) {
+      const RandomProgram rp = random_program(cfg(), seed, opt);
+      ASSERT_NE(rp.expected_error, CoreError::kOk);
+      const ExecResult r = execute_program(cfg(), rp.program, rp.window_image(), rp.dram_base);
+      ASSERT_FALSE(r.ok()) << "seed " << seed;
+      EXPECT_EQ(r.error, rp.expected_error) << "seed " << seed << ": " << r.message;
+      EXPECT_EQ(r.error_index, rp.error_index) << "seed " << seed << ": " << r.message;
+    }
+  }
+}
+
 TEST_P(RandomProgramTest, SameSeedSameBytes) {
   for (uint64_t seed : {1ull, 7ull, 123456789ull}) {
     const RandomProgram a = random_program(cfg(), seed), b = random_program(cfg(), seed);

@@ -92,6 +92,7 @@ class Generator {
       if (count_[s] > 0) end.wait(s, uni(1, count_[s]));
     }
     rp_.program.push_back(end);
+    if (opt_.illegal != InjectedError::kNone) inject();
     if (rp_.program.size() * kInstrBytes > kProgArea) throw std::logic_error("random program too long");
     return rp_;
   }
@@ -276,6 +277,46 @@ class Generator {
       }
     }
     emit(Instr::act(a), kActS, acc);
+  }
+
+  void inject() {
+    Instr bad = Instr::nop();
+    CoreError code = CoreError::kOk;
+    switch (opt_.illegal) {
+      case InjectedError::kSbufRange: {
+        const uint32_t m = size_in(1, P_);
+        bad = Instr::pe(PeCmd::ldw(c_.sbuf_bytes - m + 1, size_in(1, P_), m));
+        code = CoreError::kSbufRange;
+        break;
+      }
+      case InjectedError::kPsumRange: {
+        const uint32_t f = size_in(1, c_.psum_entries);
+        bad = Instr::pe(PeCmd::mm(sb_lo_, f, uni(0, c_.psum_banks - 1), c_.psum_entries - f + 1, false));
+        code = CoreError::kPsumRange;
+        break;
+      }
+      case InjectedError::kDramWindow: {
+        DmaDesc d;
+        d.rows = size_in(1, P_);
+        d.row_bytes = size_in(1, 64);
+        d.row_stride = d.row_bytes;
+        d.sbuf_addr = sb_lo_;
+        d.dram_addr = rp_.dram_limit - uint64_t(d.rows) * d.row_bytes + 1;
+        bad = Instr::dma(uni(0, 1), d);
+        code = CoreError::kDramWindow;
+        break;
+      }
+      case InjectedError::kSemTimeout:
+        bad = Instr::sync(Engine::kSeq).wait(kDefaultSemaphores - 1, 1);  // never signalled
+        code = CoreError::kSemTimeout;
+        break;
+      case InjectedError::kNone:
+        return;
+    }
+    const size_t at = uni(1, uint32_t(rp_.program.size() - 1));  // after the prologue, before END
+    rp_.program.insert(rp_.program.begin() + long(at), bad);
+    rp_.expected_error = code;
+    rp_.error_index = at;
   }
 
   // SYNC seq waiting for a count an earlier instruction reaches.

@@ -15,12 +15,24 @@
 
 namespace loom {
 
+// One error a program may carry on purpose (RandomProgramOptions::illegal).
+enum class InjectedError : uint8_t {
+  kNone,
+  kSbufRange,   // an LDW one byte past the SBUF (SBUF_RANGE, at dispatch)
+  kPsumRange,   // an MM one entry past its PSUM bank (PSUM_RANGE, at dispatch)
+  kDramWindow,  // a DMA load one byte past the DRAM window (DRAM_WINDOW, at run time)
+  kSemTimeout,  // a SYNC seq waiting on a semaphore nothing signals (SEM_TIMEOUT: the watchdog)
+};
+
 struct RandomProgramOptions {
   uint32_t min_ops = 20;  // work instructions (DMA, LDW, MM, ACT, NOP, SYNC seq), before the
   uint32_t max_ops = 80;  // SYNCs the ordering adds and END
   // SBUF bytes per partition the program uses (at a random 64-byte-aligned
   // base); 0: min(SbufBytes, 2048).
   uint32_t sbuf_span = 0;
+  // Insert one bad instruction (it signals nothing) at a random place after
+  // the prologue; the program then stops there with `expected_error`.
+  InjectedError illegal = InjectedError::kNone;
 };
 
 struct RandomProgram {
@@ -30,6 +42,8 @@ struct RandomProgram {
   uint64_t data_base = 0;                  // `data` is the DRAM image from here
   std::vector<uint8_t> data;               // inputs (random) then the output area (zeros)
   uint64_t out_base = 0, out_bytes = 0;    // where stores go (inside data)
+  CoreError expected_error = CoreError::kOk;  // with an injected error: its code
+  uint64_t error_index = 0;                   // and the bad instruction's index
 
   // The whole window as the core sees it: program words at prog_base, then data.
   std::vector<uint8_t> window_image() const;
