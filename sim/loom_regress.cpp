@@ -61,9 +61,18 @@ CoreCosimRequest request_for(const Config& cfg, uint64_t seed, const RandomProgr
 // `--one CONFIG SEED`: one run; the last stdout line is the machine-readable result.
 // `fault` "psum_late": tiny's core built with LOOM_FAULT_PSUM_LATE, to show
 // that the regression fails (and reports) when the RTL is wrong.
-int run_one(const std::string& config, uint64_t seed, const std::string& out, const std::string& fault) {
+// `illegal`: the program carries one error, its kind drawn from the seed;
+// the run passes if RTL and model agree and the core stops with that error.
+int run_one(const std::string& config, uint64_t seed, const std::string& out, const std::string& fault,
+            bool illegal) {
   const Config& cfg = config_by_name(config);
-  const RandomProgram rp = random_program(cfg, seed);
+  RandomProgramOptions opt;
+  if (illegal) {
+    constexpr InjectedError kinds[] = {InjectedError::kSbufRange, InjectedError::kPsumRange,
+                                       InjectedError::kDramWindow, InjectedError::kSemTimeout};
+    opt.illegal = kinds[seed % 4];
+  }
+  const RandomProgram rp = random_program(cfg, seed, opt);
   CoreFactory f = core_factory(config);
   if (!fault.empty()) {
     if (fault != "psum_late" || config != "tiny")
@@ -71,11 +80,21 @@ int run_one(const std::string& config, uint64_t seed, const std::string& out, co
     f = &make_core_dut_fault_core_psum_late;
   }
   if (f == nullptr) throw std::runtime_error("no Verilated core for configuration " + config);
-  const CoreCosimRequest req = request_for(cfg, seed, rp, out);
+  CoreCosimRequest req = request_for(cfg, seed, rp, out);
+  if (illegal) req.watchdog = 50000;  // longer than any wait of these programs, short to simulate
   const auto t0 = std::chrono::steady_clock::now();
   const CoreCosimResult res = core_cosim(f, cfg, req);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!res.pass) {
+  std::string failure = res.failure;
+  bool pass = res.pass;
+  if (pass && illegal &&
+      !(res.rtl.error && res.rtl.error_code == uint32_t(rp.expected_error) && res.rtl.error_index == rp.error_index)) {
+    pass = false;
+    failure = fmt::format("expected {} at instruction {}, the core reported error={} code {} at {}",
+                          core_error_name(rp.expected_error), rp.error_index, res.rtl.error, res.rtl.error_code,
+                          res.rtl.error_index);
+  }
+  if (!pass) {
     std::cout << res.report << "\n";
     if (!out.empty()) {
       fs::create_directories(out);
@@ -83,12 +102,11 @@ int run_one(const std::string& config, uint64_t seed, const std::string& out, co
       for (size_t i = 0; i < rp.program.size(); ++i) asm_file << to_string(rp.program[i]) << "  # " << i << "\n";
     }
   }
-  std::string failure = res.failure;
   for (char& ch : failure)
     if (ch == '\n' || ch == '\t') ch = ' ';
   std::cout << fmt::format("RESULT\t{}\t{}\t{}\t{}\t{:.3f}\t{}\t{}\t{}\n", config, seed, rp.program.size(),
-                           res.rtl.perf_cycles, secs, res.compared, res.pass ? "PASS" : "FAIL", failure);
-  return res.pass ? 0 : 1;
+                           res.rtl.perf_cycles, secs, res.compared, pass ? "PASS" : "FAIL", failure);
+  return pass ? 0 : 1;
 }
 
 struct Run {
@@ -152,8 +170,8 @@ std::vector<std::string> split(const std::string& s) {
 
 int usage() {
   std::cerr << "usage: loom-regress [--seeds N] [--first-seed S] [--configs tiny,small,medium] [--jobs J]\n"
-               "                    [--out DIR] [--junit FILE] [--fault psum_late]\n"
-               "       loom-regress --one CONFIG SEED [--out DIR] [--fault psum_late]\n";
+               "                    [--out DIR] [--junit FILE] [--fault psum_late] [--illegal]\n"
+               "       loom-regress --one CONFIG SEED [--out DIR] [--fault psum_late] [--illegal]\n";
   return 2;
 }
 
@@ -163,6 +181,7 @@ int main(int argc, char** argv) {
   try {
     uint64_t seeds = 20, first_seed = 1;
     std::string configs = "tiny,small,medium", out = "regress", junit, fault;
+    bool illegal = false;
     unsigned jobs = std::max(1u, unsigned(sysconf(_SC_NPROCESSORS_ONLN)));
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
@@ -179,7 +198,9 @@ int main(int argc, char** argv) {
           if (std::string(argv[j]) == "--out") out = argv[j + 1];
           if (std::string(argv[j]) == "--fault") fault = argv[j + 1];
         }
-        return run_one(config, seed, out, fault);
+        for (int j = i + 1; j < argc; ++j)
+          if (std::string(argv[j]) == "--illegal") illegal = true;
+        return run_one(config, seed, out, fault, illegal);
       }
       if (a == "--seeds") seeds = std::stoull(next());
       else if (a == "--first-seed") first_seed = std::stoull(next());
@@ -188,6 +209,7 @@ int main(int argc, char** argv) {
       else if (a == "--out") out = next();
       else if (a == "--junit") junit = next();
       else if (a == "--fault") fault = next();
+      else if (a == "--illegal") illegal = true;
       else return usage();
     }
     fs::create_directories(fs::path(out) / "logs");
@@ -218,12 +240,13 @@ int main(int argc, char** argv) {
             dup2(fd, 1);
             dup2(fd, 2);
           }
-          if (fault.empty())
-            execl(self.c_str(), self.c_str(), "--one", r.config.c_str(), seed.c_str(), "--out", out.c_str(),
-                  static_cast<char*>(nullptr));
-          else
-            execl(self.c_str(), self.c_str(), "--one", r.config.c_str(), seed.c_str(), "--out", out.c_str(),
-                  "--fault", fault.c_str(), static_cast<char*>(nullptr));
+          std::vector<std::string> args{self, "--one", r.config, seed, "--out", out};
+          if (!fault.empty()) args.insert(args.end(), {"--fault", fault});
+          if (illegal) args.push_back("--illegal");
+          std::vector<char*> argp;
+          for (std::string& x : args) argp.push_back(x.data());
+          argp.push_back(nullptr);
+          execv(self.c_str(), argp.data());
           _exit(127);
         }
         r.pid = pid;
@@ -248,6 +271,8 @@ int main(int argc, char** argv) {
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+    // The options a reproducing command needs besides config, seed and --out.
+    const std::string extra = (fault.empty() ? "" : " --fault " + fault) + (illegal ? " --illegal" : "");
     size_t fails = 0;
     uint64_t total_cycles = 0, total_compared = 0;
     std::cout << fmt::format("{:<8} {:>6} {:>7} {:>9} {:>12} {:>12}  {}\n", "config", "seed", "instrs", "cycles",
@@ -266,7 +291,7 @@ int main(int argc, char** argv) {
       if (r.pass) continue;
       std::cout << fmt::format("FAIL {} seed {}: {}\n  reproduce: {} --one {} {} --out {}{}\n  log: {}\n", r.config,
                                r.seed, r.failure, self, r.config, r.seed, out,
-                               fault.empty() ? "" : " --fault " + fault, r.log);
+                               extra, r.log);
     }
     if (!junit.empty()) {
       std::ofstream x(junit);
@@ -279,7 +304,7 @@ int main(int argc, char** argv) {
         if (!r.pass)
           x << fmt::format("<failure message=\"{}\">reproduce: {} --one {} {} --out {}{}</failure>",
                            xml_escape(r.failure), self, r.config, r.seed, out,
-                           fault.empty() ? "" : " --fault " + fault);
+                           extra);
         x << "</testcase>\n";
       }
       x << "</testsuite>\n";
