@@ -36,9 +36,7 @@ uint64_t clamp_window_address(uint64_t addr, uint32_t axi_addr_bits) {
   return addr > top ? top : addr;
 }
 
-namespace {
-
-SequencerParams sequencer_params(const Config& cfg, const CoreModelRun& run) {
+SequencerParams core_sequencer_params(const Config& cfg, const CoreModelRun& run) {
   SequencerParams p;  // the RTL's defaults for what loom_core leaves at default
   p.partitions = cfg.partitions;
   p.sbuf_bytes = cfg.sbuf_bytes;
@@ -49,6 +47,8 @@ SequencerParams sequencer_params(const Config& cfg, const CoreModelRun& run) {
   p.axi_addr_bits = run.axi_addr_bits;
   return p;
 }
+
+namespace {
 
 // The SBUF and PSUM as the DMA and ACT engines see them: the functional
 // core's state.
@@ -135,7 +135,7 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
   const uint64_t win_base = clamp_window_address(run.dram_base, run.axi_addr_bits);
   const uint64_t win_limit = clamp_window_address(run.dram_limit, run.axi_addr_bits);
 
-  SequencerModel seq(sequencer_params(cfg, run));
+  SequencerModel seq(core_sequencer_params(cfg, run));
   AxiMem ifetch(*run.ifetch);
   DmaRun dma(cfg, *run.dram, win_base, win_limit, std::max<size_t>(run.prog_len, 1));
   FunctionalCore core(cfg);

@@ -11,18 +11,6 @@
 namespace loom::sc {
 namespace {
 
-SequencerParams sequencer_params(const Config& cfg, const CoreModelRun& run) {
-  SequencerParams p;  // the RTL's defaults for what loom_core leaves at default
-  p.partitions = cfg.partitions;
-  p.sbuf_bytes = cfg.sbuf_bytes;
-  p.psum_banks = cfg.psum_banks;
-  p.psum_entries = cfg.psum_entries;
-  p.semaphores = run.semaphores;
-  p.axi_data_bytes = cfg.axi_data_bytes;
-  p.axi_addr_bits = run.axi_addr_bits;
-  return p;
-}
-
 Txn txn(uint64_t cycle, Channel ch, uint32_t tag = 0) {
   Txn t;
   t.cycle = cycle;
@@ -47,7 +35,7 @@ SequencerTlm::SequencerTlm(sc_core::sc_module_name name, const Config& cfg, cons
       act_(act),
       log_(log),
       errors_(errors),
-      seq_(sequencer_params(cfg, run)),
+      seq_(core_sequencer_params(cfg, run)),
       ifetch_(*run.ifetch),
       stats_(cfg) {
   run_.dram = run_.ifetch = nullptr;  // copied: nothing refers to the caller's memories

@@ -15,6 +15,7 @@
 #include "loom/axi_mem.h"
 #include "loom/configs.h"
 #include "loom/mem_image.h"
+#include "loom/sequencer_model.h"
 #include "loom/txn.h"
 
 namespace loom {
@@ -55,6 +56,10 @@ struct CorePrediction {
 // and every engine and both memories are idle. Throws std::invalid_argument
 // for a run without memories, std::runtime_error beyond max_cycles.
 CorePrediction predict_core(const Config& cfg, const CoreModelRun& run);
+
+// The parameters of loom_core's sequencer: the configuration's and the
+// run's, the RTL's defaults for the rest.
+SequencerParams core_sequencer_params(const Config& cfg, const CoreModelRun& run);
 
 // The DRAM window as loom_core presents it to the engines: an address at or
 // above 2^axi_addr_bits is clamped to all ones (docs/core.md).
