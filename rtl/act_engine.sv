@@ -91,6 +91,7 @@ module act_engine #(
   ) u_queue (
     .clk_i,
     .rst_ni,
+    .clr_i   (1'b0),
     .push_i  (cmd_valid_i && !q_full),
     .wdata_i (cmd_i[255:Lo]),
     .pop_i   (q_pop),
@@ -365,6 +366,7 @@ module act_engine #(
   ) u_stash (
     .clk_i,
     .rst_ni,
+    .clr_i   (1'b0),
     .push_i  (st_push),
     .wdata_i (lane_entry),
     .pop_i   (st_pop),

@@ -4,9 +4,12 @@
 // cmn_fifo: synchronous FIFO with flop storage and a registered count.
 // Not fall-through: an entry pushed in cycle c is visible at rdata_o from
 // cycle c+1. full_o / empty_o / count_o are functions of flops only, so a
-// pop in cycle c frees its slot from cycle c+1 (a producer's ready = !full_o
-// never depends combinationally on pop_i). Push while full and pop while
-// empty are illegal (asserted).
+// producer's ready = !full_o never depends combinationally on pop_i (a push
+// and a pop in the same cycle are allowed when full). A synchronous clr_i
+// empties it at the end of the cycle (push and pop of that cycle are
+// ignored); the sequencer clears its buffers with it, the other users tie it
+// to 0. Push while full (without a pop) and pop while empty are illegal
+// (asserted).
 
 module cmn_fifo #(
   parameter int unsigned Width = 64,
@@ -17,6 +20,7 @@ module cmn_fifo #(
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
+  input  logic             clr_i,
   input  logic             push_i,
   input  logic [Width-1:0] wdata_i,
   input  logic             pop_i,
@@ -48,6 +52,11 @@ module cmn_fifo #(
       2'b01:   count_d = count_q - 1'b1;
       default: count_d = count_q;
     endcase
+    if (clr_i) begin
+      wptr_d  = '0;
+      rptr_d  = '0;
+      count_d = '0;
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -65,7 +74,7 @@ module cmn_fifo #(
   // Storage: plain enabled flops (no reset), one slice per entry.
   for (genvar i = 0; i < Depth; i++) begin : g_entry
     always_ff @(posedge clk_i) begin
-      if (push_i && (wptr_q == PtrW'(i))) begin
+      if (push_i && !clr_i && (wptr_q == PtrW'(i))) begin
         mem_q[i*Width +: Width] <= wdata_i;
       end
     end
@@ -78,9 +87,9 @@ module cmn_fifo #(
 
 `ifndef SYNTHESIS
   FifoNoOverflow_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      push_i |-> !full_o);
+      (push_i && !clr_i) |-> (!full_o || pop_i));
   FifoNoUnderflow_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      pop_i |-> !empty_o);
+      (pop_i && !clr_i) |-> !empty_o);
   FifoCountRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       32'(count_q) <= Depth);
 `endif

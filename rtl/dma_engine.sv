@@ -132,6 +132,7 @@ module dma_engine #(
     ) u_fifo (
       .clk_i,
       .rst_ni,
+      .clr_i   (1'b0),
       .push_i  (desc_valid_i[q] && desc_ready_o[q]),
       .wdata_i (desc_i[q*DescW +: DescW]),
       .pop_i   (q_pop[q]),

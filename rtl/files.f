@@ -6,7 +6,6 @@ rtl/sbuf.sv
 rtl/pe_mac.sv
 rtl/act_lane.sv
 rtl/csr_axil.sv
-rtl/seq_fifo.sv
 rtl/seq_decode.sv
 rtl/seq_sem.sv
 rtl/seq_fetch.sv

@@ -101,6 +101,7 @@ module pe_ctrl #(
   ) u_cmd_fifo (
     .clk_i,
     .rst_ni,
+    .clr_i   (1'b0),
     .push_i  (cmd_valid_i && cmd_ready_o),
     .wdata_i (cmd_i),
     .pop_i   (issue),

@@ -222,10 +222,10 @@ module seq_fetch #(
   logic [259:0] buf_rdata;
   logic [CredW-1:0] buf_count;
 
-  seq_fifo #(.Width(260), .Depth(BufDepth)) u_buf (
+  cmn_fifo #(.Width(260), .Depth(BufDepth)) u_buf (
     .clk_i,
     .rst_ni,
-    .clear_i (start_i),
+    .clr_i   (start_i),
     .push_i  (push),
     .wdata_i ({push_fault, push_word}),
     .pop_i   (pop_i),

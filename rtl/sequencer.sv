@@ -10,7 +10,8 @@
 // leaves into its engine when its semaphore wait holds and the engine
 // accepts; completions signal semaphores (seq_sem). A watchdog times out
 // unsatisfied waits. The first error (lowest instruction index in its cycle)
-// stops dispatch, drops queued instructions, waits for the engines to go
+// stops dispatch, drops queued instructions (a command already offered to
+// its engine is still handed over: valid/ready), waits for the engines to go
 // idle and is then reported.
 // Free of loom_pkg: every width is the ISA's or the ports' own.
 
@@ -266,6 +267,12 @@ module sequencer #(
   // Engine queues and their heads
   // ---------------------------------------------------------------------------
   logic [NQ-1:0]        h_valid, h_sync, h_wait_ok, h_infl_ok, h_infl_empty;
+  // valid/ready: a command offered to an engine stays offered until it is
+  // accepted, also when the run stops on an error meanwhile. offer_q marks a
+  // head offered and not accepted in the last cycle; while draining, that
+  // queue keeps its head (it is cleared once the head leaves) and offers it
+  // until the engine takes it, so the engine executes it as part of the drain.
+  logic [NQ-1:0]        offer_q;
   logic [NQ-1:0]        h_issue, h_ready, h_sync_done;
   logic [NQ*32-1:0]     h_idx;
   logic [NQ*256-1:0]    h_word;
@@ -274,10 +281,10 @@ module sequencer #(
     localparam int unsigned Depth = (e == 0) ? PeQueueDepth
                                   : (e == 1) ? ActQueueDepth : DmaQueueDepth;
     logic [$clog2(Depth + 1)-1:0] count;
-    seq_fifo #(.Width(QW), .Depth(Depth)) u_q (
+    cmn_fifo #(.Width(QW), .Depth(Depth)) u_q (
       .clk_i,
       .rst_ni,
-      .clear_i (can_start || (state_q != StRun)),
+      .clr_i   (can_start || (state_q != StRun && !(h_issue[e] && !h_ready[e]))),
       .push_i  (q_push[e]),
       .wdata_i ({dec_idx_q, f_word}),
       .pop_i   (q_pop[e]),
@@ -294,7 +301,9 @@ module sequencer #(
     assign h_valid[e]   = running && !q_empty[e];
     assign h_sync[e]    = (q_rdata[e*QW +: 8] == 8'h03);
     assign h_wait_ok[e] = wait_ok(q_rdata[e*QW + 8 +: 21], sem);
-    assign h_issue[e]   = h_valid[e] && !h_sync[e] && h_wait_ok[e] && h_infl_ok[e];
+    // After an error stop, only a command still offered from before is issued.
+    assign h_issue[e]   = running ? h_valid[e] && !h_sync[e] && h_wait_ok[e] && h_infl_ok[e]
+                                  : offer_q[e];
     assign h_sync_done[e] = h_valid[e] && h_sync[e] && h_wait_ok[e] && h_infl_empty[e];
     assign q_pop[e]     = (h_issue[e] && h_ready[e]) || h_sync_done[e];
   end
@@ -328,10 +337,10 @@ module sequencer #(
     localparam int unsigned Q = (s == 0) ? 0 : s - 1;  // the queue feeding stream s
     logic [$clog2(InflightDepth + 1)-1:0] count;
     assign i_wdata[s*IW +: IW] = {pe_tag_q, h_idx[Q*32 +: 32], h_word[Q*256 + 29 +: 13]};
-    seq_fifo #(.Width(IW), .Depth(InflightDepth)) u_i (
+    cmn_fifo #(.Width(IW), .Depth(InflightDepth)) u_i (
       .clk_i,
       .rst_ni,
-      .clear_i (can_start),
+      .clr_i   (can_start),
       .push_i  (i_push[s]),
       .wdata_i (i_wdata[s*IW +: IW]),
       .pop_i   (i_pop[s]),
@@ -480,9 +489,11 @@ module sequencer #(
       done_pulse_q  <= 1'b0;
       error_pulse_q <= 1'b0;
       pe_tag_q      <= '0;
+      offer_q       <= '0;
     end else begin
       done_pulse_q  <= 1'b0;
       error_pulse_q <= 1'b0;
+      offer_q       <= h_issue & ~h_ready;
       if (pe_cmd_valid_o && pe_cmd_ready_i) pe_tag_q <= pe_tag_q + 16'd1;
       if (can_start) begin
         state_q    <= StRun;
@@ -504,7 +515,7 @@ module sequencer #(
             end
           end
           StDrain: begin
-            if (!pe_busy_i && !act_busy_i && !dma_busy_i) begin
+            if (!pe_busy_i && !act_busy_i && !dma_busy_i && offer_q == '0) begin
               state_q       <= StError;
               error_pulse_q <= 1'b1;
             end
@@ -557,11 +568,14 @@ module sequencer #(
     SeqDmaHalted_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
         $rose(dma_halted_i[q]) |-> $past(dma_cpl_valid_i[q] && dma_cpl_err_i[q*4 +: 4] != '0));
   end
-  // Only legal instructions reach a queue; commands leave only while running.
+  // Only legal instructions reach a queue; commands leave only while running,
+  // or while draining if they were offered before the stop.
+  SeqDrainOffer_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !running |-> (h_issue & ~offer_q) == '0);
   SeqPushLegal_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       (q_push != '0) |-> (running && d_code == '0 && f_fault == '0));
   SeqIssueRunning_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      (pe_cmd_valid_o || act_cmd_valid_o || dma_desc_valid_o != '0) |-> running);
+      (pe_cmd_valid_o || act_cmd_valid_o || dma_desc_valid_o != '0) |-> busy_o);
   // An issued command's wait holds.
   for (genvar e = 0; e < NQ; e++) begin : g_chk
     SeqIssueWaitOk_A: assert property (@(posedge clk_i) disable iff (!rst_ni)

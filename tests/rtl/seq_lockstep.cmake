@@ -17,11 +17,7 @@ foreach(dw IN LISTS _lockstep_variants)
     PREFIX Vsequencer
     TOP_MODULE sequencer
     SOURCES
-      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_fifo.sv
-      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_decode.sv
-      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_sem.sv
-      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_fetch.sv
-      ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/sequencer.sv
+      ${LOOM_SEQ_SOURCES}
     DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/verilated_seq_lockstep_${dw}
     VERILATOR_ARGS ${LOOM_RTL_UNIT_VERILATOR_ARGS}
       -GP=8 -GSbufBytes=4096 -GPsumBanks=4 -GPsumEntries=64 -GSemaphores=16 -GAxiDataW=${dw})
@@ -42,11 +38,7 @@ verilate(test_rtl_seq_lockstep_tight
   PREFIX Vsequencer
   TOP_MODULE sequencer
   SOURCES
-    ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_fifo.sv
-    ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_decode.sv
-    ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_sem.sv
-    ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_fetch.sv
-    ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/sequencer.sv
+    ${LOOM_SEQ_SOURCES}
   DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/verilated_seq_lockstep_tight
   VERILATOR_ARGS ${LOOM_RTL_UNIT_VERILATOR_ARGS}
     -GP=8 -GSbufBytes=4096 -GPsumBanks=4 -GPsumEntries=64 -GSemaphores=16 -GAxiDataW=256

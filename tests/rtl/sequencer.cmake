@@ -2,7 +2,7 @@
 # Verilated model. Included from tests/rtl/CMakeLists.txt (which sets
 # LOOM_RTL_UNIT_CXX_OPTIONS and LOOM_RTL_UNIT_VERILATOR_ARGS).
 set(LOOM_SEQ_SOURCES
-  ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_fifo.sv
+  ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/cmn_fifo.sv
   ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_decode.sv
   ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_sem.sv
   ${CMAKE_CURRENT_SOURCE_DIR}/../../rtl/seq_fetch.sv

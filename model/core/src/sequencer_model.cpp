@@ -1,5 +1,5 @@
 // SequencerModel: the sequencer RTL (rtl/sequencer.sv, seq_fetch.sv,
-// seq_sem.sv, seq_fifo.sv) as a cycle-stepped C++ model, register for
+// seq_sem.sv, cmn_fifo.sv) as a cycle-stepped C++ model, register for
 // register; the static checks are loom::decode() + loom::validate(), which
 // seq_decode equals by test. docs/sequencer.md is the contract, docs/model.md
 // "Sequencer model" how this is checked.
@@ -23,7 +23,7 @@ uint32_t Log2(uint32_t v) {
   return l;
 }
 
-// seq_fifo: flop storage that a clear does not touch, registered count, not
+// cmn_fifo: flop storage that a clear does not touch, registered count, not
 // fall-through; rdata shows mem[rptr] also when empty.
 template <class T>
 struct Fifo {
@@ -107,6 +107,7 @@ struct SequencerModel::State {
   uint8_t err_code = 0;
   bool done_pulse = false, error_pulse = false;
   uint16_t pe_tag = 0;
+  std::array<bool, 4> offer{};  // head offered last cycle and not accepted (held through a stop)
   std::vector<uint32_t> sem;
   std::array<uint32_t, 5> wd{};
   std::vector<Fifo<QEntry>> q;     // 0 PE, 1 ACT, 2 DMA0, 3 DMA1
@@ -247,7 +248,7 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
     const bool sync = Op(h.w) == 0x03;
     h_valid[e] = running && !s.q[e].empty();
     h_wait_ok[e] = wait_ok(h.w);
-    h_issue[e] = h_valid[e] && !sync && h_wait_ok[e] && infl_ok;
+    h_issue[e] = running ? h_valid[e] && !sync && h_wait_ok[e] && infl_ok : s.offer[e];
     h_sync_done[e] = h_valid[e] && sync && h_wait_ok[e] && infl_empty;
     q_pop[e] = (h_issue[e] && h_ready[e]) || h_sync_done[e];
   }
@@ -500,6 +501,7 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   }
 
   // ===== Sequencer: the edge =====
+  const bool offer_pending = s.offer[0] || s.offer[1] || s.offer[2] || s.offer[3];
   for (int k = 0; k < 5; ++k) {  // (before the queues move their heads)
     const int qi = k == 0 ? 0 : k - 1;
     const QEntry& h = s.q[qi].head();
@@ -508,7 +510,9 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   }
   for (int e = 0; e < 4; ++e) {
     const QEntry qe{s.dec_idx, fw};
-    s.q[e].edge(can_start || s.state != St::kRun, q_push[e], qe, q_pop[e]);
+    const bool held = h_issue[e] && !h_ready[e];
+    s.q[e].edge(can_start || (s.state != St::kRun && !held), q_push[e], qe, q_pop[e]);
+    s.offer[e] = held;
   }
   s.sem = sem_d;
   for (int k = 0; k < 5; ++k) {
@@ -538,7 +542,7 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
         s.done_pulse = true;
       }
     } else if (s.state == St::kDrain) {
-      if (!in.pe_busy && !in.act_busy && !in.dma_busy) {
+      if (!in.pe_busy && !in.act_busy && !in.dma_busy && !offer_pending) {
         s.state = St::kError;
         s.error_pulse = true;
       }
