@@ -23,6 +23,7 @@
 #include "error.h"
 #include "loom/core_models.h"
 #include "loom/isa.h"
+#include "loom/program_exec.h"
 
 namespace loom::cli {
 namespace {
@@ -34,7 +35,7 @@ constexpr uint64_t kPage = 4096;
 // completed. The RTL counts instructions nowhere and DMA bytes in one sum;
 // this split is exact for a completed run only.
 struct StaticCounts {
-  std::array<uint64_t, 5> instrs{};
+  std::array<uint64_t, kExecQueues> instrs{};
   uint64_t load_bytes = 0, store_bytes = 0;
 };
 
@@ -42,22 +43,11 @@ StaticCounts static_counts(const std::vector<uint8_t>& program) {
   StaticCounts c;
   auto& n = c.instrs;
   for (const Instr& i : decode_program(program)) {
-    size_t q = 0;
+    // StaticCounts::instrs is indexed by ExecQueue (seq, dma0, dma1, pe, act).
+    const size_t q = size_t(queue_of(i));
     if (const auto* d = std::get_if<Instr::Dma>(&i.op)) {
-      q = d->queue == 0 ? 1 : 2;
       const uint64_t bytes = uint64_t(d->desc.rows) * d->desc.row_bytes * d->desc.planes;
       (d->desc.dir == 0 ? c.load_bytes : c.store_bytes) += bytes;
-    } else if (std::holds_alternative<Instr::Pe>(i.op)) {
-      q = 3;
-    } else if (std::holds_alternative<Instr::Act>(i.op)) {
-      q = 4;
-    } else if (const auto* y = std::get_if<Instr::Sync>(&i.op)) {
-      const Engine e = y->engine;
-      q = e == Engine::kDma0   ? 1
-          : e == Engine::kDma1 ? 2
-          : e == Engine::kPe   ? 3
-          : e == Engine::kAct  ? 4
-                               : 0;
     }
     ++n[q];
     if (std::holds_alternative<Instr::End>(i.op)) break;

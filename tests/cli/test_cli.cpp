@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "loom/configs.h"
+#include "common/test_seed.h"
 
 extern char** environ;
 
@@ -649,12 +650,8 @@ std::vector<int8_t> random_i8(size_t n, std::mt19937_64& rng) {
   return v;
 }
 
-uint64_t test_seed() {
-  const char* s = std::getenv("LOOM_SEED");
-  const uint64_t seed = s && *s ? std::strtoull(s, nullptr, 0) : 20261122;
-  std::printf("LOOM_SEED=%llu\n", static_cast<unsigned long long>(seed));
-  return seed;
-}
+// The CLI tests' random seed (LOOM_SEED overrides it).
+uint64_t test_seed() { return loom::test::test_seed(20261122); }
 
 TEST_F(Cli, GemmRandomShapesEqualTheReference) {
   struct Shape {

@@ -11,14 +11,11 @@
 #include <iostream>
 #include <string>
 
+#include "common/test_seed.h"
+
 namespace loom {
 
-inline uint64_t test_seed(uint64_t dflt) {
-  uint64_t seed = dflt;
-  if (const char* s = std::getenv("LOOM_SEED"); s && *s) seed = std::strtoull(s, nullptr, 0);
-  std::cout << "LOOM_SEED=" << seed << " (override with the LOOM_SEED environment variable)\n";
-  return seed;
-}
+using test::test_seed;
 
 struct CoreParam {
   const char* config;

@@ -1,4 +1,5 @@
 #include "cosim_fixture.h"
+#include "common/test_seed.h"
 
 #include <fmt/format.h>
 
@@ -20,13 +21,6 @@ std::string test_file_name() {
 static std::string full_test_name() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   return std::string(info->test_suite_name()) + "." + info->name();
-}
-
-uint64_t test_seed(uint64_t fallback) {
-  uint64_t seed = fallback;
-  if (const char* e = std::getenv("LOOM_SEED"); e && *e) seed = std::strtoull(e, nullptr, 0);
-  fmt::print("[ seed     ] {} (override with LOOM_SEED={})\n", seed, seed);
-  return seed;
 }
 
 CosimResult cosim(RtlFactory factory, const Config& cfg, const Stimulus& stim,

@@ -11,15 +11,14 @@
 #include "loom/configs.h"
 #include "loom/rtl_models.h"
 #include "loom/stimulus.h"
+#include "common/test_seed.h"
 
 namespace loom::test {
 
 // "Suite.Test/param" with '/' replaced, usable as a file name.
 std::string test_file_name();
 
-// Seed of a random test: $LOOM_SEED when set, else `fallback`; printed so a
-// failure can be reproduced.
-uint64_t test_seed(uint64_t fallback);
+using test::test_seed;  // common/test_seed.h
 
 // Runs the co-simulation of `stim` on `factory` (configuration `cfg`). The
 // waveform of the whole run is written when $LOOM_WAVES=1 (make waves).

@@ -21,6 +21,7 @@
 #include "loom/configs.h"
 #include "loom/dma.h"
 #include "loom/dma_engine_model.h"
+#include "common/test_seed.h"
 
 namespace loom {
 namespace {
@@ -28,13 +29,6 @@ namespace {
 constexpr uint64_t kBase = 0x10000;  // DRAM window [kBase, kBase + kSize)
 constexpr uint64_t kSize = 0x10000;
 constexpr uint64_t kMaxCycles = 2000000;
-
-uint64_t seed_or(uint64_t dflt) {
-  const char* s = std::getenv("LOOM_SEED");
-  const uint64_t seed = s ? std::strtoull(s, nullptr, 0) : dflt;
-  std::printf("LOOM_SEED=%llu\n", (unsigned long long)seed);
-  return seed;
-}
 
 DmaParams params(uint32_t db, uint32_t wb, uint32_t max_rw = 8) {
   DmaParams p;
@@ -301,7 +295,7 @@ const Width kWidths[] = {{8, 8}, {16, 4}, {4, 16}, {64, 8}, {8, 64}, {32, 32}, {
 // event against dma_timing() (dispatch from the observed accept cycle and the
 // previous completion), the data against dma_apply().
 TEST(DmaEngineModel, TimingMatchesContract) {
-  const uint64_t seed = seed_or(101);
+  const uint64_t seed = test::test_seed(101);
   std::mt19937_64 rng(seed);
   int n_desc = 0;
   for (const Width& wd : kWidths) {
@@ -393,7 +387,7 @@ TEST(DmaEngineModel, TimingEdgeShapes) {
 // (load: the SBUF prefix of dma_apply_load_error; store: DRAM holds exactly
 // the issued bursts that were not answered with an error).
 TEST(DmaEngineModel, AxiErrorsMatchContract) {
-  const uint64_t seed = seed_or(202);
+  const uint64_t seed = test::test_seed(202);
   std::mt19937_64 rng(seed);
   int runs = 0;
   for (const Width& wd : kWidths) {
@@ -474,7 +468,7 @@ TEST(DmaEngineModel, AxiErrorsMatchContract) {
 // both queues: every descriptor completes with success, the data is exact,
 // AxiMem's protocol checker finds nothing.
 TEST(DmaEngineModel, RandomBackpressure) {
-  const uint64_t seed = seed_or(303);
+  const uint64_t seed = test::test_seed(303);
   std::mt19937_64 rng(seed);
   for (const Width& wd : kWidths) {
     for (int it = 0; it < 3; ++it) {

@@ -13,6 +13,7 @@
 #include "loom/model.h"
 #include "loom/prediction.h"
 #include "loom/stimulus.h"
+#include "common/test_seed.h"
 
 namespace loom::test {
 
@@ -46,16 +47,6 @@ inline std::vector<std::vector<int8_t>> filled(uint32_t rows, uint32_t cols, int
 
 inline void add_cmd(Stimulus& st, const PeCmd& cmd, uint32_t gap = 0) {
   st.cmds.push_back({cmd, gap});
-}
-
-// Seed of a random test: LOOM_SEED if set, else the test's default; printed
-// so a failure can be reproduced.
-inline uint64_t test_seed(uint64_t dflt) {
-  uint64_t seed = dflt;
-  if (const char* s = std::getenv("LOOM_SEED"); s && *s) seed = std::strtoull(s, nullptr, 0);
-  std::cout << "LOOM_SEED=" << seed << " (override with the LOOM_SEED environment variable)\n";
-  ::testing::Test::RecordProperty("loom_seed", std::to_string(seed));
-  return seed;
 }
 
 // Transactions of one channel, in order.

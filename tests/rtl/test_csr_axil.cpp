@@ -16,6 +16,7 @@
 #include "Vcsr_axil.h"
 #include "loom/csr_map.h"
 #include "verilated.h"
+#include "common/test_seed.h"
 
 namespace {
 
@@ -37,17 +38,10 @@ const std::vector<std::pair<uint32_t, uint32_t>> kLocked = {
 
 enum class Order { kAwFirst, kWFirst, kTogether };
 
-uint64_t Seed() {
-  uint64_t seed = 0x10c5c52;
-  if (const char* s = std::getenv("LOOM_SEED"); s && *s) seed = std::strtoull(s, nullptr, 0);
-  std::cout << "LOOM_SEED=" << seed << " (override with the LOOM_SEED environment variable)\n";
-  return seed;
-}
-
 class CsrAxilTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    rng_.seed(Seed());
+    rng_.seed(loom::test::test_seed(0x10c5c52));
     ctx_ = std::make_unique<VerilatedContext>();
     ctx_->fatalOnError(false);  // a failing assertion sets gotError()
     ctx_->randReset(2);         // flops start random: the reset must set them

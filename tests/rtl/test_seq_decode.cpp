@@ -20,6 +20,7 @@
 #include "loom/asm.h"
 #include "loom/isa.h"
 #include "verilated.h"
+#include "common/test_seed.h"
 
 namespace {
 
@@ -30,13 +31,6 @@ constexpr uint32_t kEntries = LOOM_UT_ENTRIES;
 constexpr uint32_t kSems = LOOM_UT_SEMS;
 
 loom::Config TestConfig() { return loom::Config{"ut", kP, kSb, 8, kBanks, kEntries, 4, 8}; }
-
-uint64_t Seed(uint64_t dflt) {
-  const char* s = std::getenv("LOOM_SEED");
-  const uint64_t seed = s ? std::strtoull(s, nullptr, 0) : dflt;
-  std::printf("seed %llu (LOOM_SEED overrides)\n", (unsigned long long)seed);
-  return seed;
-}
 
 struct Field {
   uint32_t lsb, width;
@@ -315,7 +309,7 @@ loom::InstrWords Legal(std::mt19937_64& rng) {
 
 TEST(SeqDecode, RandomWords) {
   DecodeBench b;
-  std::mt19937_64 rng(Seed(11));
+  std::mt19937_64 rng(loom::test::test_seed(11));
   for (int i = 0; i < 3000; ++i) {
     loom::InstrWords w{rng(), rng(), rng(), rng()};
     b.Check(w);
@@ -329,7 +323,7 @@ TEST(SeqDecode, RandomWords) {
 
 TEST(SeqDecode, TargetedWords) {
   DecodeBench b;
-  Values v(Seed(12));
+  Values v(loom::test::test_seed(12));
   for (int i = 0; i < 40000; ++i) b.Check(Targeted(v));
   EXPECT_EQ(b.mismatches_, 0u);
   for (uint32_t code = 0; code <= 6; ++code)
@@ -341,7 +335,7 @@ TEST(SeqDecode, TargetedWords) {
 
 TEST(SeqDecode, LegalWordsAndSingleBitFlips) {
   DecodeBench b;
-  std::mt19937_64 rng(Seed(13));
+  std::mt19937_64 rng(loom::test::test_seed(13));
   for (int i = 0; i < 3000; ++i) {
     const loom::InstrWords w = Legal(rng);
     ASSERT_EQ(b.Code(w), 0u) << DecodeBench::Hex(w);

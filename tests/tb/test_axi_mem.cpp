@@ -16,20 +16,12 @@
 #include <vector>
 
 #include "loom/axi_mem.h"
+#include "common/test_seed.h"
 
 namespace loom {
 namespace {
 
 using Data = std::array<uint8_t, kAxiMaxDataBytes>;
-
-// Seed of a random test: LOOM_SEED if set, else `fallback`; printed.
-uint64_t test_seed(uint64_t fallback) {
-  uint64_t seed = fallback;
-  if (const char* s = std::getenv("LOOM_SEED"); s && *s) seed = std::strtoull(s, nullptr, 0);
-  fmt::print("[ seed     ] LOOM_SEED={} (override with the LOOM_SEED environment variable)\n",
-             seed);
-  return seed;
-}
 
 // ---------------------------------------------------------------------------
 // AXI arithmetic written independently of the model.
@@ -932,7 +924,7 @@ AxiMemConfig stressed(uint32_t db, uint64_t seed) {
 }
 
 TEST(AxiMem, BackpressureKeepsDataExactAndIsDeterministic) {
-  const uint64_t seed = test_seed(0xD7A3);
+  const uint64_t seed = test::test_seed(0xD7A3);
   MasterKnobs k;
   k.ar_valid = 0.6;
   k.aw_valid = 0.7;
@@ -958,7 +950,7 @@ class AxiMemWidth : public ::testing::TestWithParam<uint32_t> {};
 
 TEST_P(AxiMemWidth, RandomTrafficIsExact) {
   const uint32_t db = GetParam();
-  const uint64_t seed = test_seed(0xB05 + db);
+  const uint64_t seed = test::test_seed(0xB05 + db);
   MasterKnobs k;
   k.r_ready = 0.8;
   k.w_order = WOrder::kFree;
@@ -1041,7 +1033,7 @@ TEST(AxiMem, ReadsInOrderWithoutReordering) {
 }
 
 TEST(AxiMem, ReordersAcrossIdsNeverWithin) {
-  const uint64_t seed = test_seed(5);
+  const uint64_t seed = test::test_seed(5);
   const auto order = reorder_run(true, seed);
   bool out_of_order = false;
   std::map<uint32_t, uint64_t> last_addr;

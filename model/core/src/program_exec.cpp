@@ -29,12 +29,6 @@ const char* exec_queue_name(ExecQueue q) {
   return "?";
 }
 
-namespace {
-
-constexpr uint64_t kNone = std::numeric_limits<uint64_t>::max();
-
-// The queue an instruction is dispatched into (kSeq: executed by the
-// sequencer itself: NOP, END, SYNC engine=seq).
 ExecQueue queue_of(const Instr& in) {
   if (const auto* s = std::get_if<Instr::Sync>(&in.op)) {
     switch (s->engine) {
@@ -56,6 +50,10 @@ ExecQueue queue_of(const Instr& in) {
   if (std::holds_alternative<Instr::Act>(in.op)) return ExecQueue::kAct;
   return ExecQueue::kSeq;
 }
+
+namespace {
+
+constexpr uint64_t kNone = std::numeric_limits<uint64_t>::max();
 
 class Executor {
  public:

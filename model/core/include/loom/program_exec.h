@@ -20,6 +20,9 @@ namespace loom {
 enum class ExecQueue : uint32_t { kSeq = 0, kDma0 = 1, kDma1 = 2, kPe = 3, kAct = 4 };
 inline constexpr uint32_t kExecQueues = 5;
 const char* exec_queue_name(ExecQueue q);
+// The queue an instruction is dispatched into (kSeq: executed by the
+// sequencer itself: NOP, END, SYNC engine=seq).
+ExecQueue queue_of(const Instr& in);
 
 // Which ready instruction the executor performs next. kLowestIndex is the
 // executor's rule (docs/model.md); the others exist to test that a program
