@@ -1,0 +1,95 @@
+#include "regress_options.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <sstream>
+#include <stdexcept>
+
+namespace loom::regress {
+
+namespace {
+
+uint64_t to_u64(const std::string& opt, const std::string& v) {
+  size_t used = 0;
+  uint64_t x = 0;
+  try {
+    x = std::stoull(v, &used, 0);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != v.size() || v.empty() || v[0] == '-')
+    throw std::invalid_argument(fmt::format("{}: '{}' is not a non-negative integer", opt, v));
+  return x;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> v;
+  std::stringstream ss(s);
+  std::string tok;
+  while (std::getline(ss, tok, ','))
+    if (!tok.empty()) v.push_back(tok);
+  return v;
+}
+
+}  // namespace
+
+std::string run_name(const std::string& config, uint64_t seed) { return fmt::format("{}-seed{}", config, seed); }
+
+std::vector<std::string> RunOptions::run_args() const {
+  std::vector<std::string> a{"--out", out};
+  if (!fault.empty()) a.insert(a.end(), {"--fault", fault});
+  if (illegal) a.push_back("--illegal");
+  return a;
+}
+
+std::string regress_usage() {
+  return "usage: loom-regress [--seeds N] [--first-seed S] [--configs tiny,small,medium] [--jobs J]\n"
+         "                    [--junit FILE] [RUN OPTIONS]\n"
+         "       loom-regress --one CONFIG SEED [RUN OPTIONS]\n"
+         "run options:\n"
+         "  --out DIR        reports, waveform windows and disassembly of failures (default regress)\n"
+         "  --fault NAME     run a fault-injected core model (psum_late, on tiny)\n"
+         "  --illegal        each program carries one injected error the core must stop on\n";
+}
+
+RegressOptions parse_regress_options(const std::vector<std::string>& args) {
+  RegressOptions o;
+  o.jobs = unsigned(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto next = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
+      return args[++i];
+    };
+    if (a == "--one") {
+      if (i + 2 >= args.size()) throw std::invalid_argument("--one needs CONFIG and SEED");
+      o.one = true;
+      o.run.config = args[++i];
+      o.run.seed = to_u64("--one", args[++i]);
+    } else if (a == "--seeds") {
+      o.seeds = to_u64(a, next());
+    } else if (a == "--first-seed") {
+      o.first_seed = to_u64(a, next());
+    } else if (a == "--configs") {
+      o.configs = split_list(next());
+      if (o.configs.empty()) throw std::invalid_argument("--configs: no configuration named");
+    } else if (a == "--jobs") {
+      o.jobs = unsigned(std::max<uint64_t>(1, to_u64(a, next())));
+    } else if (a == "--junit") {
+      o.junit = next();
+    } else if (a == "--out") {
+      o.run.out = next();
+    } else if (a == "--fault") {
+      o.run.fault = next();
+    } else if (a == "--illegal") {
+      o.run.illegal = true;
+    } else {
+      throw std::invalid_argument("unknown option '" + a + "'");
+    }
+  }
+  return o;
+}
+
+}  // namespace loom::regress

@@ -1,0 +1,42 @@
+// The options of loom-regress (docs/verification.md "Regression"): those of
+// one run (RunOptions, what `--one CONFIG SEED` takes and every child of a
+// batch is given) and those of a batch (RegressOptions). run_args() writes a
+// run's options back as arguments, so the batch driver starts its children
+// and prints the reproducing command from one place.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace loom::regress {
+
+struct RunOptions {
+  std::string config = "tiny";
+  uint64_t seed = 1;
+  std::string out = "regress";  // reports, waveform windows, disassembly of failures
+  std::string fault;            // a fault-injected core model (--fault NAME)
+  bool illegal = false;         // one injected error per program (--illegal)
+
+  // The arguments after `--one CONFIG SEED` that reproduce this run.
+  std::vector<std::string> run_args() const;
+};
+
+struct RegressOptions {
+  bool one = false;  // `--one CONFIG SEED`: a single run, in this process
+  RunOptions run;    // config and seed unused in a batch
+  uint64_t seeds = 20, first_seed = 1;
+  std::vector<std::string> configs{"tiny", "small", "medium"};
+  unsigned jobs = 1;
+  std::string junit;
+};
+
+// Throws std::invalid_argument with a message for anything it does not know.
+RegressOptions parse_regress_options(const std::vector<std::string>& args);
+
+std::string regress_usage();
+
+// "tiny-seed3": the name of a run's logs, reports and waveforms.
+std::string run_name(const std::string& config, uint64_t seed);
+
+}  // namespace loom::regress

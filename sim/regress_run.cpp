@@ -1,0 +1,99 @@
+#include "regress_run.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <stdexcept>
+
+#include "core_cosim.h"
+#include "loom/core_models.h"
+#include "loom/random_program.h"
+
+namespace loom::regress {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The memories' latencies and backpressure, drawn from the seed too, so one
+// seed reproduces the whole run.
+CoreCosimRequest request_for(const Config& cfg, uint64_t seed, const RandomProgram& rp, const std::string& out) {
+  std::mt19937_64 rng(seed * 0x2545f4914f6cdd1dull + 1);
+  auto uni = [&](uint32_t lo, uint32_t hi) { return std::uniform_int_distribution<uint32_t>(lo, hi)(rng); };
+  CoreCosimRequest r;
+  r.name = run_name(cfg.name, seed);
+  r.program = encode_program(rp.program);
+  r.prog_base = rp.prog_base;
+  r.dram_base = rp.dram_base;
+  r.dram_limit = rp.dram_limit;
+  r.dram_init.push_back({rp.data_base, rp.data});
+  r.dram.read_latency = uni(1, 60);
+  r.dram.write_latency = uni(1, 20);
+  if (uni(0, 2) == 0) {  // backpressure on a third of the runs
+    r.dram.ar_ready = r.dram.r_valid = r.dram.w_ready = 0.5 + 0.1 * uni(0, 5);
+  }
+  r.dram.seed = seed;
+  r.ifetch.read_latency = uni(1, 30);
+  r.ifetch.seed = seed + 1;
+  r.out_dir = out;
+  return r;
+}
+
+// The core model of the run: the configuration's, or a fault-injected one.
+CoreFactory factory_for(const RunOptions& opt) {
+  if (!opt.fault.empty()) {
+    if (opt.fault != "psum_late" || opt.config != "tiny")
+      throw std::invalid_argument("--fault: only psum_late, on tiny");
+    return &make_core_dut_fault_core_psum_late;
+  }
+  CoreFactory f = core_factory(opt.config);
+  if (f == nullptr) throw std::runtime_error("no Verilated core for configuration " + opt.config);
+  return f;
+}
+
+}  // namespace
+
+int run_one(const RunOptions& opt) {
+  const Config& cfg = config_by_name(opt.config);
+  RandomProgramOptions po;
+  if (opt.illegal) {
+    constexpr InjectedError kinds[] = {InjectedError::kSbufRange, InjectedError::kPsumRange,
+                                       InjectedError::kDramWindow, InjectedError::kSemTimeout};
+    po.illegal = kinds[opt.seed % 4];
+  }
+  const RandomProgram rp = random_program(cfg, opt.seed, po);
+  const CoreFactory f = factory_for(opt);
+  CoreCosimRequest req = request_for(cfg, opt.seed, rp, opt.out);
+  if (opt.illegal) req.watchdog = 50000;  // longer than any wait of these programs, short to simulate
+  const auto t0 = std::chrono::steady_clock::now();
+  const CoreCosimResult res = core_cosim(f, cfg, req);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::string failure = res.failure;
+  bool pass = res.pass;
+  if (pass && opt.illegal &&
+      !(res.rtl.error && res.rtl.error_code == uint32_t(rp.expected_error) && res.rtl.error_index == rp.error_index)) {
+    pass = false;
+    failure = fmt::format("expected {} at instruction {}, the core reported error={} code {} at {}",
+                          core_error_name(rp.expected_error), rp.error_index, res.rtl.error, res.rtl.error_code,
+                          res.rtl.error_index);
+  }
+  if (!pass) {
+    std::cout << res.report << "\n";
+    if (!opt.out.empty()) {
+      fs::create_directories(opt.out);
+      std::ofstream asm_file(fs::path(opt.out) / (req.name + ".asm"));
+      for (size_t i = 0; i < rp.program.size(); ++i) asm_file << to_string(rp.program[i]) << "  # " << i << "\n";
+    }
+  }
+  for (char& ch : failure)
+    if (ch == '\n' || ch == '\t') ch = ' ';
+  std::cout << fmt::format("RESULT\t{}\t{}\t{}\t{}\t{:.3f}\t{}\t{}\t{}\n", opt.config, opt.seed, rp.program.size(),
+                           res.rtl.perf_cycles, secs, res.compared, pass ? "PASS" : "FAIL", failure);
+  return pass ? 0 : 1;
+}
+
+}  // namespace loom::regress
