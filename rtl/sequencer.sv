@@ -275,6 +275,11 @@ module sequencer #(
   logic [NQ-1:0]        offer_q;
   // ... except by a halted DMA queue, which accepts nothing until the next
   // start (dma.md): its offer lapses, the descriptor goes with the queue.
+  // dma_stop_q: the queue had an error completion since the start, so it is
+  // halted from the next cycle on (checked by SeqDmaHalted_A). Kept here
+  // rather than read from dma_halted_i, so that no engine-facing output
+  // depends on an engine input in the same cycle.
+  logic [1:0]           dma_stop_q;
   logic [NQ-1:0]        offer_live;
   logic [NQ-1:0]        h_issue, h_ready, h_sync_done;
   logic [NQ*32-1:0]     h_idx;
@@ -317,7 +322,7 @@ module sequencer #(
   assign h_infl_ok    = {!i_full[4], !i_full[3], !i_full[2], h_pe_mm ? !i_full[1] : !i_full[0]};
   assign h_infl_empty = {i_empty[4], i_empty[3], i_empty[2], i_empty[0] && i_empty[1]};
   assign h_ready      = {dma_desc_ready_i[1], dma_desc_ready_i[0], act_cmd_ready_i, pe_cmd_ready_i};
-  assign offer_live   = offer_q & {~dma_halted_i, 2'b11};
+  assign offer_live   = offer_q & {~dma_stop_q, 2'b11};
 
   assign pe_cmd_valid_o   = h_issue[0];
   assign pe_cmd_o         = h_word[0*256 + 64 +: 64];
@@ -494,10 +499,13 @@ module sequencer #(
       error_pulse_q <= 1'b0;
       pe_tag_q      <= '0;
       offer_q       <= '0;
+      dma_stop_q    <= '0;
     end else begin
       done_pulse_q  <= 1'b0;
       error_pulse_q <= 1'b0;
       offer_q       <= h_issue & ~h_ready;
+      dma_stop_q    <= can_start ? 2'b00
+                     : dma_stop_q | (dma_cpl_valid_i & {dma_cpl_err_i[7:4] != '0, dma_cpl_err_i[3:0] != '0});
       if (pe_cmd_valid_o && pe_cmd_ready_i) pe_tag_q <= pe_tag_q + 16'd1;
       if (can_start) begin
         state_q    <= StRun;
@@ -549,8 +557,10 @@ module sequencer #(
   assign obs_sem_valid_o      = running ? sem_chg : '0;
   assign obs_sem_value_o      = sem_next;
 
+  // Deliberately unused: dma_halted_i is implied by the error completion
+  // that precedes it (checked by an assertion).
   logic unused_seq;
-  assign unused_seq = ^i_rdata;
+  assign unused_seq = ^{dma_halted_i, i_rdata};
 
 `ifndef SYNTHESIS
   // Retire tags: LDWs retire in LDW order, MMs in MM order, each with the

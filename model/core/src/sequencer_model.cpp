@@ -108,6 +108,7 @@ struct SequencerModel::State {
   bool done_pulse = false, error_pulse = false;
   uint16_t pe_tag = 0;
   std::array<bool, 4> offer{};  // head offered last cycle and not accepted (held through a stop)
+  std::array<bool, 2> dma_stop{};  // DMA queue had an error completion since the start (halted)
   std::vector<uint32_t> sem;
   std::array<uint32_t, 5> wd{};
   std::vector<Fifo<QEntry>> q;     // 0 PE, 1 ACT, 2 DMA0, 3 DMA1
@@ -241,8 +242,8 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
                                        in.dma_desc_ready[1]};
   const bool h_pe_mm = s.q[0].head().w[0] & 1;
   // A held offer lapses on a halted DMA queue (it accepts nothing until the next start).
-  const std::array<bool, 4> offer_live = {s.offer[0], s.offer[1], s.offer[2] && !in.dma_halted[0],
-                                          s.offer[3] && !in.dma_halted[1]};
+  const std::array<bool, 4> offer_live = {s.offer[0], s.offer[1], s.offer[2] && !s.dma_stop[0],
+                                          s.offer[3] && !s.dma_stop[1]};
   std::array<bool, 4> h_valid{}, h_wait_ok{}, h_issue{}, h_sync_done{}, q_pop{};
   for (int e = 0; e < 4; ++e) {
     const QEntry& h = s.q[e].head();
@@ -517,6 +518,8 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
     s.q[e].edge(can_start || (s.state != St::kRun && !held), q_push[e], qe, q_pop[e]);
     s.offer[e] = held;
   }
+  for (int q = 0; q < 2; ++q)
+    s.dma_stop[q] = !can_start && (s.dma_stop[q] || (in.dma_cpl_valid[q] && in.dma_cpl_err[q] != 0));
   s.sem = sem_d;
   for (int k = 0; k < 5; ++k) {
     if (!unsat[k] || can_start)
