@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "core_cosim.h"
+#include "func_coverage.h"
 #include "loom/core_models.h"
 #include "loom/random_program.h"
 
@@ -50,7 +51,10 @@ CoreFactory factory_for(const RunOptions& opt) {
       throw std::invalid_argument("--fault: only psum_late, on tiny");
     return &make_core_dut_fault_core_psum_late;
   }
-  CoreFactory f = core_factory(opt.config);
+  // --cov: the coverage-instrumented core when this binary has one
+  // (loom-regress-cov); loom-regress still records functional coverage.
+  CoreFactory f = opt.cov.empty() ? nullptr : coverage_core_factory(opt.config);
+  if (f == nullptr) f = core_factory(opt.config);
   if (f == nullptr) throw std::runtime_error("no Verilated core for configuration " + opt.config);
   return f;
 }
@@ -69,6 +73,10 @@ int run_one(const RunOptions& opt) {
   const CoreFactory f = factory_for(opt);
   CoreCosimRequest req = request_for(cfg, opt.seed, rp, opt.out);
   if (opt.illegal) req.watchdog = 50000;  // longer than any wait of these programs, short to simulate
+  if (!opt.cov.empty()) {
+    fs::create_directories(opt.cov);
+    req.rtl.coverage_path = (fs::path(opt.cov) / (req.name + ".dat")).string();
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const CoreCosimResult res = core_cosim(f, cfg, req);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -88,6 +96,13 @@ int run_one(const RunOptions& opt) {
       std::ofstream asm_file(fs::path(opt.out) / (req.name + ".asm"));
       for (size_t i = 0; i < rp.program.size(); ++i) asm_file << to_string(rp.program[i]) << "  # " << i << "\n";
     }
+  }
+  if (!opt.cov.empty()) {
+    FuncCoverage fc;
+    fc.sample_program(cfg, rp.program);
+    fc.sample_dram(req.dram);
+    fc.sample_end(res.rtl.error ? CoreError(res.rtl.error_code) : CoreError::kOk);
+    std::ofstream(fs::path(opt.cov) / (req.name + ".func.json")) << fc.to_json().dump(1) << "\n";
   }
   for (char& ch : failure)
     if (ch == '\n' || ch == '\t') ch = ' ';
