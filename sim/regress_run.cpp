@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <random>
 #include <stdexcept>
@@ -65,9 +66,11 @@ int run_one(const RunOptions& opt) {
   const Config& cfg = config_by_name(opt.config);
   RandomProgramOptions po;
   if (opt.illegal) {
-    constexpr InjectedError kinds[] = {InjectedError::kSbufRange, InjectedError::kPsumRange,
-                                       InjectedError::kDramWindow, InjectedError::kSemTimeout};
-    po.illegal = kinds[opt.seed % 4];
+    constexpr InjectedError kinds[] = {InjectedError::kSbufRange,    InjectedError::kPsumRange,
+                                       InjectedError::kDramWindow,   InjectedError::kSemTimeout,
+                                       InjectedError::kIllegalField, InjectedError::kSemOverflow,
+                                       InjectedError::kProgramOverrun};
+    po.illegal = kinds[opt.seed % std::size(kinds)];
   }
   const RandomProgram rp = random_program(cfg, opt.seed, po);
   const CoreFactory f = factory_for(opt);

@@ -62,7 +62,6 @@ FuncCoverage::FuncCoverage() {
   declare("dma.shape", {"rows_one", "rows_full", "planes_gt1", "row_stride0", "plane_stride0", "contiguous",
                         "gapped", "crosses_4k", "unaligned_addr", "row_bytes_one", "row_bytes_ge256", "part_offset"});
   declare_cross("dma.dir_x_shape", {"load", "store"}, {"rows_full", "planes_gt1", "crosses_4k", "unaligned_addr"});
-  declare("dma.queues", {"q0_only", "q1_only", "both"});
   declare("dram", {"read_lat_low", "read_lat_mid", "read_lat_high", "write_lat_low", "write_lat_high",
                    "backpressure_none", "backpressure_light", "backpressure_heavy"});
   declare_cross("dram.lat_x_bp", {"read_lat_low", "read_lat_high"}, {"none", "heavy"});
@@ -110,7 +109,6 @@ void FuncCoverage::sample_program(const Config& cfg, const std::vector<Instr>& p
   for (const Instr& ins : program)
     if (ins.sem.has_signal()) total[ins.sem.sig_sem % kMaxSemaphores] += ins.sem.sig_inc;
   std::array<uint32_t, 5> pending_syncs{};  // waits on SYNCs ahead of the next instruction, per queue
-  bool q0 = false, q1 = false;
   int mms_since_ldw = -1;  // -1: no LDW yet
   auto close_ldw = [&] {
     if (mms_since_ldw >= 0) hit("pe.mm_per_ldw", mms_since_ldw == 0 ? "0" : mms_since_ldw == 1 ? "1" : "2+");
@@ -152,7 +150,6 @@ void FuncCoverage::sample_program(const Config& cfg, const std::vector<Instr>& p
     } else if (const auto* d = std::get_if<Instr::Dma>(&ins.op)) {
       const DmaDesc& x = d->desc;
       const std::string dir = x.is_store() ? "store" : "load";
-      (d->queue ? q1 : q0) = true;
       hit("instr", fmt::format("dma.{}.q{}", dir, d->queue));
       std::vector<std::string> shapes;
       if (x.rows == 1) shapes.push_back("rows_one");
@@ -211,7 +208,6 @@ void FuncCoverage::sample_program(const Config& cfg, const std::vector<Instr>& p
     }
   }
   close_ldw();
-  if (q0 || q1) hit("dma.queues", q0 && q1 ? "both" : q0 ? "q0_only" : "q1_only");
 }
 
 void FuncCoverage::sample_dram(const AxiMemConfig& dram) {

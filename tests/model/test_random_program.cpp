@@ -74,7 +74,8 @@ TEST_P(RandomProgramTest, WholeSbufSpanRunsToEnd) {
 
 TEST_P(RandomProgramTest, InjectedErrorStopsThere) {
   for (InjectedError e : {InjectedError::kSbufRange, InjectedError::kPsumRange, InjectedError::kDramWindow,
-                          InjectedError::kSemTimeout}) {
+                          InjectedError::kSemTimeout, InjectedError::kIllegalField, InjectedError::kSemOverflow,
+                          InjectedError::kProgramOverrun}) {
     RandomProgramOptions opt;
     opt.illegal = e;
     for (uint64_t seed = 1; seed <= 50; ++seed) {

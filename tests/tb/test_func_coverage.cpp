@@ -66,7 +66,6 @@ TEST(FuncCoverage, KnownProgramHitsItsBins) {
   EXPECT_EQ(c.count("dma.shape", "crosses_4k"), 1u);
   EXPECT_EQ(c.count("dma.dir_x_shape", "load/unaligned_addr"), 1u);
   EXPECT_EQ(c.count("dma.dir_x_shape", "store/unaligned_addr"), 0u);
-  EXPECT_EQ(c.count("dma.queues", "q1_only"), 1u);
   EXPECT_EQ(c.count("act.m_x_src", "odd/sbuf"), 1u);
   EXPECT_EQ(c.count("act.mode_x_src_x_bs", "copy.sbuf"), 1u);
   EXPECT_EQ(c.count("sem", "wait_before_signal"), 1u);

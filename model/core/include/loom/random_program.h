@@ -22,6 +22,9 @@ enum class InjectedError : uint8_t {
   kPsumRange,   // an MM one entry past its PSUM bank (PSUM_RANGE, at dispatch)
   kDramWindow,  // a DMA load one byte past the DRAM window (DRAM_WINDOW, at run time)
   kSemTimeout,  // a SYNC seq waiting on a semaphore nothing signals (SEM_TIMEOUT: the watchdog)
+  kIllegalField,    // a SYNC seq naming a semaphore id >= Semaphores (ILLEGAL_FIELD, at dispatch)
+  kSemOverflow,     // SYNC seqs signalling one semaphore by 255 until it passes 0xffff (SEM_OVERFLOW)
+  kProgramOverrun,  // no END: the program length is reached (PROGRAM_OVERRUN, index = length)
 };
 
 struct RandomProgramOptions {
