@@ -33,12 +33,15 @@ CoreCosimRequest request_for(const Config& cfg, uint64_t seed, const RandomProgr
   r.dram_base = rp.dram_base;
   r.dram_limit = rp.dram_limit;
   r.dram_init.push_back({rp.data_base, rp.data});
-  r.dram.read_latency = uni(1, 60);
+  r.dram.read_latency = uni(0, 3) == 0 ? uni(1, 8) : uni(1, 60);  // short latencies more often
   r.dram.write_latency = uni(1, 20);
   if (uni(0, 2) == 0) {  // backpressure on a third of the runs
     r.dram.ar_ready = r.dram.r_valid = r.dram.w_ready = 0.5 + 0.1 * uni(0, 5);
   }
   r.dram.seed = seed;
+  if (rp.poison_bytes > 0)  // --illegal's AXI error kinds
+    r.dram.errors.push_back({rp.poison_base, rp.poison_base + rp.poison_bytes,
+                             uint8_t(rp.expected_error == CoreError::kAxiSlvErr ? 2 : 3), true, true});
   r.ifetch.read_latency = uni(1, 30);
   r.ifetch.seed = seed + 1;
   r.out_dir = out;
@@ -69,7 +72,8 @@ int run_one(const RunOptions& opt) {
     constexpr InjectedError kinds[] = {InjectedError::kSbufRange,    InjectedError::kPsumRange,
                                        InjectedError::kDramWindow,   InjectedError::kSemTimeout,
                                        InjectedError::kIllegalField, InjectedError::kSemOverflow,
-                                       InjectedError::kProgramOverrun};
+                                       InjectedError::kProgramOverrun, InjectedError::kAxiSlvErr,
+                                       InjectedError::kAxiDecErr};
     po.illegal = kinds[opt.seed % std::size(kinds)];
   }
   const RandomProgram rp = random_program(cfg, opt.seed, po);

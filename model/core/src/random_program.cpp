@@ -334,6 +334,23 @@ class Generator {
         rp_.expected_error = CoreError::kProgramOverrun;
         rp_.error_index = rp_.program.size();
         return;
+      case InjectedError::kAxiSlvErr:
+      case InjectedError::kAxiDecErr: {
+        // Legal for the core (inside the window), refused by the DRAM.
+        rp_.poison_bytes = 64;
+        rp_.poison_base = rp_.dram_limit;
+        rp_.dram_limit += rp_.poison_bytes;
+        rp_.data.resize(rp_.data.size() + rp_.poison_bytes, 0);
+        DmaDesc d;
+        d.rows = size_in(1, P_);
+        d.row_bytes = size_in(1, 64 / d.rows);
+        d.row_stride = d.row_bytes;
+        d.sbuf_addr = sb_lo_;
+        d.dram_addr = rp_.poison_base;
+        bad = Instr::dma(uni(0, 1), d);
+        code = opt_.illegal == InjectedError::kAxiSlvErr ? CoreError::kAxiSlvErr : CoreError::kAxiDecErr;
+        break;
+      }
       case InjectedError::kNone:
         return;
     }
