@@ -217,7 +217,7 @@ void FuncCoverage::sample_dram(const AxiMemConfig& dram) {
   if (dram.write_latency <= 4) hit("dram", "write_lat_low");
   if (dram.write_latency >= 15) hit("dram", "write_lat_high");
   const double ready = std::min({dram.ar_ready, dram.r_valid, dram.w_ready, dram.aw_ready, dram.b_valid});
-  const std::string bp = ready >= 1.0 ? "none" : ready >= 0.8 ? "light" : ready <= 0.6 ? "heavy" : "";
+  const std::string bp = ready >= 1.0 ? "none" : ready >= 0.75 ? "light" : ready < 0.65 ? "heavy" : "";
   if (!bp.empty()) hit("dram", "backpressure_" + bp);
   if (rl != "read_lat_mid" && (bp == "none" || bp == "heavy")) hit("dram.lat_x_bp", rl + "/" + bp);
 }
