@@ -15,9 +15,12 @@ BENCH_ARGS ?=
 SEEDS   ?= 20
 ILLEGAL_SEEDS ?= 8
 CONFIGS ?= tiny,small,medium
+# `make cov`: CONFIGS when given, else the configurations with coverage models.
+comma := ,
+COV_CONFIGS = $(if $(filter file,$(origin CONFIGS)),tiny$(comma)small,$(CONFIGS))
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build sim sim-tensor test test-one bench regress lint synth waves clean
+.PHONY: help deps configure build sim sim-tensor test test-one bench regress cov lint synth waves clean
 
 help:
 	@echo "Loom - NeuronCore-style accelerator core, RTL co-simulated against a SystemC golden model"
@@ -33,6 +36,9 @@ help:
 	@echo "  make regress        SEEDS=20 legal and ILLEGAL_SEEDS=8 illegal constrained-random programs per config"
 	@echo "                      (CONFIGS=tiny,small,medium) in whole-core co-simulation, JOBS at a time;"
 	@echo "                      table, JUnit XML and failure reports in $(BUILD)/regress/"
+	@echo "  make cov            the regression on coverage-instrumented cores (SEEDS=20, CONFIGS=tiny,small, plus"
+	@echo "                      injected-error seeds): line / toggle coverage HTML in $(BUILD)/cov/html, functional"
+	@echo "                      coverage and the bins not hit; prints the figures"
 	@echo "  make lint           verilator --lint-only -Wall on the RTL (P = 4, 8, 16)"
 	@echo "  make synth          Yosys synthesis at P = 8: no latches, cell count per block"
 	@echo "  make deps           install missing Debian packages (scripts/install-deps.sh)"
@@ -73,6 +79,9 @@ bench: deps configure
 regress: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-regress
 	$(BUILD)/loom-regress --seeds $(SEEDS) --illegal-seeds $(ILLEGAL_SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml
+
+cov: deps configure
+	SEEDS=$(SEEDS) CONFIGS=$(COV_CONFIGS) JOBS=$(JOBS) bash scripts/cov.sh $(BUILD)
 
 waves: build
 	@bash scripts/waves.sh "$(BUILD)" "$(TEST)"

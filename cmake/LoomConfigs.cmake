@@ -15,6 +15,8 @@ set(LOOM_CONFIG_NAMES tiny small medium trn)
 # Configurations the RTL is built and co-simulated at in `make test`.
 set(LOOM_RTL_CONFIGS tiny small medium)
 set(LOOM_DEFAULT_CONFIG small)
+# Configurations with a coverage-instrumented core model (`make cov`).
+set(LOOM_COV_CONFIGS tiny small)
 
 function(loom_config_fields NAME OUT_PREFIX)
   list(GET LOOM_CONFIG_${NAME} 0 p)
@@ -99,28 +101,40 @@ function(loom_add_rtl_model MODEL)
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()
 
-# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...])
+# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...] [COVERAGE])
 # Adds the Verilated whole core, loom_core (class Vcore_<model>), and a
 # factory loom::make_core_dut_<model>() returning it behind the
 # Verilator-free loom::CoreDut interface (tb/core_dut.h), to the library
-# loom_core_rtl.
+# loom_core_rtl. COVERAGE models get Verilator line and toggle coverage and go
+# to loom_core_rtl_cov instead, built only when asked for: VM_COVERAGE is set
+# per library, and instrumented models compile and run slower.
 function(loom_add_core_model MODEL)
-  cmake_parse_arguments(A "" "CONFIG" "DEFINES" ${ARGN})
+  cmake_parse_arguments(A "COVERAGE" "CONFIG" "DEFINES" ${ARGN})
   loom_config_fields(${A_CONFIG} c)
   set(defs "")
   foreach(d IN LISTS A_DEFINES)
     list(APPEND defs +define+${d})
   endforeach()
-  if(NOT TARGET loom_core_rtl)
-    add_library(loom_core_rtl STATIC)
-    target_link_libraries(loom_core_rtl PUBLIC loom_tb_rtl)
-    target_compile_options(loom_core_rtl PRIVATE -g0)
+  set(lib loom_core_rtl)
+  set(cov "")
+  if(A_COVERAGE)
+    set(lib loom_core_rtl_cov)
+    set(cov --coverage-line --coverage-toggle)
+  endif()
+  if(NOT TARGET ${lib})
+    if(A_COVERAGE)
+      add_library(${lib} STATIC EXCLUDE_FROM_ALL)
+    else()
+      add_library(${lib} STATIC)
+    endif()
+    target_link_libraries(${lib} PUBLIC loom_tb_rtl)
+    target_compile_options(${lib} PRIVATE -g0)
   endif()
   set(LOOM_MODEL ${MODEL})
   configure_file(${CMAKE_SOURCE_DIR}/tb/core_factory.cpp.in
                  ${LOOM_GEN_DIR}/core_factory_${MODEL}.cpp @ONLY)
-  target_sources(loom_core_rtl PRIVATE ${LOOM_GEN_DIR}/core_factory_${MODEL}.cpp)
-  verilate(loom_core_rtl
+  target_sources(${lib} PRIVATE ${LOOM_GEN_DIR}/core_factory_${MODEL}.cpp)
+  verilate(${lib}
     PREFIX Vcore_${MODEL}
     TOP_MODULE loom_core
     SOURCES ${LOOM_RTL_SOURCES}
@@ -132,6 +146,7 @@ function(loom_add_core_model MODEL)
       -GP=${c_P} -GSbufBytes=${c_SB} -GSbufWordBytes=${c_WB}
       -GPsumBanks=${c_BANKS} -GPsumEntries=${c_ENTRIES} -GCmdDepth=${c_DEPTH}
       -GAxiDataW=${c_AXIW}
+      ${cov}
       ${defs}
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()

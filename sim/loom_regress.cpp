@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "func_coverage.h"
 #include "loom/configs.h"
 #include "regress_options.h"
 #include "regress_run.h"
@@ -194,6 +195,26 @@ int run_batch(const RegressOptions& o) {
   return fails == 0 ? 0 : 1;
 }
 
+// `--cov-merge DIR`: every run's functional coverage in DIR merged into
+// DIR/func_coverage.json and DIR/func_coverage.txt (the report, printed too).
+int cov_merge(const std::string& dir) {
+  FuncCoverage all;
+  size_t runs = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() < 10 || name.compare(name.size() - 10, 10, ".func.json") != 0) continue;
+    std::ifstream in(e.path());
+    all.merge(FuncCoverage::from_json(nlohmann::json::parse(in)));
+    ++runs;
+  }
+  if (runs == 0) throw std::runtime_error("no *.func.json in " + dir);
+  std::ofstream(fs::path(dir) / "func_coverage.json") << all.to_json().dump(1) << "\n";
+  const std::string report = fmt::format("{} runs merged\n", runs) + all.report();
+  std::ofstream(fs::path(dir) / "func_coverage.txt") << report;
+  std::cout << report;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -205,6 +226,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    if (!o.cov_merge.empty()) return cov_merge(o.cov_merge);
     return o.one ? run_one(o.run) : run_batch(o);
   } catch (const std::exception& e) {
     std::cerr << "loom-regress: " << e.what() << "\n";

@@ -43,6 +43,7 @@ std::vector<std::string> RunOptions::run_args() const {
   std::vector<std::string> a{"--out", out};
   if (!fault.empty()) a.insert(a.end(), {"--fault", fault});
   if (illegal) a.push_back("--illegal");
+  if (!cov.empty()) a.insert(a.end(), {"--cov", cov});
   return a;
 }
 
@@ -50,11 +51,14 @@ std::string regress_usage() {
   return "usage: loom-regress [--seeds N] [--first-seed S] [--configs tiny,small,medium] [--jobs J]\n"
          "                    [--illegal-seeds N] [--junit FILE] [RUN OPTIONS]\n"
          "       loom-regress --one CONFIG SEED [RUN OPTIONS]\n"
+         "       loom-regress --cov-merge DIR   (merge DIR/*.func.json, print the functional coverage)\n"
          "  --illegal-seeds N  also N programs per configuration with an injected error (as --illegal)\n"
          "run options:\n"
          "  --out DIR        reports, waveform windows and disassembly of failures (default regress)\n"
          "  --fault NAME     run a fault-injected core model (psum_late, on tiny)\n"
-         "  --illegal        each program carries one injected error the core must stop on\n";
+         "  --illegal        each program carries one injected error the core must stop on\n"
+         "  --cov DIR        write the run's functional coverage (and, with loom-regress-cov, its\n"
+         "                   Verilator line / toggle coverage) to DIR\n";
 }
 
 RegressOptions parse_regress_options(const std::vector<std::string>& args) {
@@ -90,6 +94,10 @@ RegressOptions parse_regress_options(const std::vector<std::string>& args) {
       o.run.fault = next();
     } else if (a == "--illegal") {
       o.run.illegal = true;
+    } else if (a == "--cov") {
+      o.run.cov = next();
+    } else if (a == "--cov-merge") {
+      o.cov_merge = next();
     } else {
       throw std::invalid_argument("unknown option '" + a + "'");
     }

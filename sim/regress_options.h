@@ -17,6 +17,10 @@ struct RunOptions {
   std::string out = "regress";  // reports, waveform windows, disassembly of failures
   std::string fault;            // a fault-injected core model (--fault NAME)
   bool illegal = false;         // one injected error per program (--illegal)
+  // Coverage directory (--cov DIR): the run writes its Verilator coverage
+  // (<run name>.dat, coverage-instrumented cores: loom-regress-cov) and its
+  // functional-coverage hits (<run name>.func.json) there.
+  std::string cov;
 
   // The arguments after `--one CONFIG SEED` that reproduce this run.
   std::vector<std::string> run_args() const;
@@ -30,6 +34,9 @@ struct RegressOptions {
   std::vector<std::string> configs{"tiny", "small", "medium"};
   unsigned jobs = 1;
   std::string junit;
+  // `--cov-merge DIR`: merge DIR/*.func.json, write DIR/func_coverage.json,
+  // print the functional coverage report; no runs.
+  std::string cov_merge;
 };
 
 // Throws std::invalid_argument with a message for anything it does not know.

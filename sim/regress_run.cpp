@@ -5,11 +5,13 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <random>
 #include <stdexcept>
 
 #include "core_cosim.h"
+#include "func_coverage.h"
 #include "loom/core_models.h"
 #include "loom/random_program.h"
 
@@ -32,12 +34,15 @@ CoreCosimRequest request_for(const Config& cfg, const RunOptions& opt, const Ran
   r.dram_base = rp.dram_base;
   r.dram_limit = rp.dram_limit;
   r.dram_init.push_back({rp.data_base, rp.data});
-  r.dram.read_latency = uni(1, 60);
+  r.dram.read_latency = uni(0, 3) == 0 ? uni(1, 8) : uni(1, 60);  // short latencies more often
   r.dram.write_latency = uni(1, 20);
   if (uni(0, 2) == 0) {  // backpressure on a third of the runs
     r.dram.ar_ready = r.dram.r_valid = r.dram.w_ready = 0.5 + 0.1 * uni(0, 5);
   }
   r.dram.seed = seed;
+  if (rp.poison_bytes > 0)  // --illegal's AXI error kinds
+    r.dram.errors.push_back({rp.poison_base, rp.poison_base + rp.poison_bytes,
+                             uint8_t(rp.expected_error == CoreError::kAxiSlvErr ? 2 : 3), true, true});
   r.ifetch.read_latency = uni(1, 30);
   r.ifetch.seed = seed + 1;
   r.out_dir = opt.out;
@@ -51,7 +56,10 @@ CoreFactory factory_for(const RunOptions& opt) {
       throw std::invalid_argument("--fault: only psum_late, on tiny");
     return &make_core_dut_fault_core_psum_late;
   }
-  CoreFactory f = core_factory(opt.config);
+  // --cov: the coverage-instrumented core when this binary has one
+  // (loom-regress-cov); loom-regress still records functional coverage.
+  CoreFactory f = opt.cov.empty() ? nullptr : coverage_core_factory(opt.config);
+  if (f == nullptr) f = core_factory(opt.config);
   if (f == nullptr) throw std::runtime_error("no Verilated core for configuration " + opt.config);
   return f;
 }
@@ -62,14 +70,21 @@ int run_one(const RunOptions& opt) {
   const Config& cfg = config_by_name(opt.config);
   RandomProgramOptions po;
   if (opt.illegal) {
-    constexpr InjectedError kinds[] = {InjectedError::kSbufRange, InjectedError::kPsumRange,
-                                       InjectedError::kDramWindow, InjectedError::kSemTimeout};
-    po.illegal = kinds[opt.seed % 4];
+    constexpr InjectedError kinds[] = {InjectedError::kSbufRange,    InjectedError::kPsumRange,
+                                       InjectedError::kDramWindow,   InjectedError::kSemTimeout,
+                                       InjectedError::kIllegalField, InjectedError::kSemOverflow,
+                                       InjectedError::kProgramOverrun, InjectedError::kAxiSlvErr,
+                                       InjectedError::kAxiDecErr};
+    po.illegal = kinds[opt.seed % std::size(kinds)];
   }
   const RandomProgram rp = random_program(cfg, opt.seed, po);
   const CoreFactory f = factory_for(opt);
   CoreCosimRequest req = request_for(cfg, opt, rp);
   if (opt.illegal) req.watchdog = 50000;  // longer than any wait of these programs, short to simulate
+  if (!opt.cov.empty()) {
+    fs::create_directories(opt.cov);
+    req.rtl.coverage_path = (fs::path(opt.cov) / (req.name + ".dat")).string();
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const CoreCosimResult res = core_cosim(f, cfg, req);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -89,6 +104,13 @@ int run_one(const RunOptions& opt) {
       std::ofstream asm_file(fs::path(opt.out) / (req.name + ".asm"));
       for (size_t i = 0; i < rp.program.size(); ++i) asm_file << to_string(rp.program[i]) << "  # " << i << "\n";
     }
+  }
+  if (!opt.cov.empty()) {
+    FuncCoverage fc;
+    fc.sample_program(cfg, rp.program);
+    fc.sample_dram(req.dram);
+    fc.sample_end(res.rtl.error ? CoreError(res.rtl.error_code) : CoreError::kOk);
+    std::ofstream(fs::path(opt.cov) / (req.name + ".func.json")) << fc.to_json().dump(1) << "\n";
   }
   for (char& ch : failure)
     if (ch == '\n' || ch == '\t') ch = ' ';

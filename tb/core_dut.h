@@ -8,6 +8,7 @@
 #include <vector>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "loom/axi_mem.h"
 #include "loom/configs.h"
@@ -107,5 +108,9 @@ class CoreDut {
 };
 
 using CoreFactory = std::unique_ptr<CoreDut> (*)(const RtlOptions&);
+
+// The coverage-instrumented core model of configuration `name`, or nullptr:
+// defined by loom_core_rtl_cov (generated), or by a stub without any.
+CoreFactory coverage_core_factory(std::string_view name);
 
 }  // namespace loom

@@ -83,6 +83,9 @@ struct RtlOptions {
   // --x-initial unique): 0 zeros, 2 random from seed.
   int rand_reset = 0;
   uint64_t seed = 0;
+  // Verilator coverage file written at finish() by coverage-instrumented
+  // models (loom_core_rtl_cov); empty: none.
+  std::string coverage_path;
 };
 
 class RtlDut {

@@ -13,6 +13,9 @@
 
 #include "rtl_dut.h"  // RtlOptions
 #include "verilated.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 #include "verilated_fst_c.h"
 
 namespace loom {
@@ -91,6 +94,9 @@ class VlModel {
     finished_ = true;
     top_->final();
     if (trace_) trace_->close();
+#if VM_COVERAGE  // set by verilate() for instrumented models only
+    if (!opt_.coverage_path.empty()) ctx_->coveragep()->write(opt_.coverage_path.c_str());
+#endif
   }
 
  private:

@@ -74,16 +74,41 @@ TEST_P(RandomProgramTest, WholeSbufSpanRunsToEnd) {
 
 TEST_P(RandomProgramTest, InjectedErrorStopsThere) {
   for (InjectedError e : {InjectedError::kSbufRange, InjectedError::kPsumRange, InjectedError::kDramWindow,
-                          InjectedError::kSemTimeout}) {
+                          InjectedError::kSemTimeout, InjectedError::kIllegalField, InjectedError::kSemOverflow,
+                          InjectedError::kProgramOverrun}) {
     RandomProgramOptions opt;
     opt.illegal = e;
     for (uint64_t seed = 1; seed <= 50; ++seed) {
       const RandomProgram rp = random_program(cfg(), seed, opt);
       ASSERT_NE(rp.expected_error, CoreError::kOk);
+      EXPECT_EQ(rp.poison_bytes, 0u);
       const ExecResult r = execute_program(cfg(), rp.program, rp.window_image(), rp.dram_base);
       ASSERT_FALSE(r.ok()) << "seed " << seed;
       EXPECT_EQ(r.error, rp.expected_error) << "seed " << seed << ": " << r.message;
       EXPECT_EQ(r.error_index, rp.error_index) << "seed " << seed << ": " << r.message;
+    }
+  }
+}
+
+// The executor has no AXI errors: check the load reads only the poison
+// area, which the regression's DRAM answers with SLVERR / DECERR, and that
+// the program runs to END on the executor (the load aside, it is legal).
+TEST_P(RandomProgramTest, InjectedAxiErrorLoadsThePoisonArea) {
+  for (InjectedError e : {InjectedError::kAxiSlvErr, InjectedError::kAxiDecErr}) {
+    RandomProgramOptions opt;
+    opt.illegal = e;
+    for (uint64_t seed = 1; seed <= 50; ++seed) {
+      const RandomProgram rp = random_program(cfg(), seed, opt);
+      EXPECT_EQ(rp.expected_error, e == InjectedError::kAxiSlvErr ? CoreError::kAxiSlvErr : CoreError::kAxiDecErr);
+      ASSERT_EQ(rp.poison_bytes, 64u);
+      EXPECT_EQ(rp.poison_base + rp.poison_bytes, rp.dram_limit);
+      const auto* d = std::get_if<Instr::Dma>(&rp.program.at(rp.error_index).op);
+      ASSERT_NE(d, nullptr) << "seed " << seed;
+      EXPECT_FALSE(d->desc.is_store());
+      EXPECT_GE(d->desc.dram_addr, rp.poison_base);
+      EXPECT_LE(d->desc.dram_addr + d->desc.total_bytes(), rp.poison_base + rp.poison_bytes);
+      const ExecResult r = execute_program(cfg(), rp.program, rp.window_image(), rp.dram_base);
+      EXPECT_TRUE(r.ok()) << "seed " << seed << ": " << r.message;
     }
   }
 }

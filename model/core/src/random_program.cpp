@@ -1,8 +1,9 @@
 // Constrained-random legal programs (loom/random_program.h).
 //
 // Ordering scheme: every work instruction signals the semaphore of its
-// *stream* (0 DMA queue 0, 1 DMA queue 1, 2 LDW, 3 MM, 4 ACT) by 1, so
-// sem[s] >= n means "the first n instructions of stream s have completed"
+// *stream* (0 DMA queue 0, 1 DMA queue 1, 2 LDW, 3 MM, 4 ACT), by 1 or
+// sometimes 2..4; its ordinal is the stream's running total after it, so
+// sem[s] >= ordinal means "that instruction of stream s has completed"
 // (each stream completes in order). Each instruction's memory accesses
 // (SBUF, PSUM, DRAM rectangles) are recorded; a new instruction waits, per
 // other stream, for the last earlier instruction it conflicts with (read
@@ -38,7 +39,7 @@ struct Region {
 };
 struct Access {
   uint32_t stream;
-  uint32_t ordinal;  // sem[stream] value once this instruction completed
+  uint32_t ordinal;  // sem[stream] value once this instruction completed (running total)
   Region region;
   bool write;
 };
@@ -152,9 +153,12 @@ class Generator {
         rp_.program.push_back(Instr::sync(engine_of(stream)).wait(s, v));
       }
     }
-    ins.signal(stream, 1);
+    // Mostly by 1, sometimes by more: a wait for the running total still
+    // means "this instruction has completed", since a stream completes in order.
+    const uint32_t inc = uni(0, 7) == 0 ? uni(2, 4) : 1;
+    ins.signal(stream, inc);
     rp_.program.push_back(ins);
-    const uint32_t ord = ++count_[stream];
+    const uint32_t ord = count_[stream] += inc;
     for (const auto& [r, w] : acc) accesses_.push_back({stream, ord, r, w});
   }
 
@@ -310,6 +314,43 @@ class Generator {
         bad = Instr::sync(Engine::kSeq).wait(kDefaultSemaphores - 1, 1);  // never signalled
         code = CoreError::kSemTimeout;
         break;
+      case InjectedError::kIllegalField:
+        bad = Instr::sync(Engine::kSeq).wait(kDefaultSemaphores + uni(0, kMaxSemaphores - kDefaultSemaphores - 1), 1);
+        code = CoreError::kIllegalField;
+        break;
+      case InjectedError::kSemOverflow: {
+        // 257 x 255 = 0xffff fits; the 258th signal overflows. Semaphore 14:
+        // the streams use 0..4, the timeout injection 15.
+        const size_t at = uni(1, uint32_t(rp_.program.size() - 1));
+        const Instr sig = Instr::sync(Engine::kSeq).signal(kDefaultSemaphores - 2, 255);
+        const std::vector<Instr> syncs(kSemMax / 255 + 1, sig);
+        rp_.program.insert(rp_.program.begin() + long(at), syncs.begin(), syncs.end());
+        rp_.expected_error = CoreError::kSemOverflow;
+        rp_.error_index = at + syncs.size() - 1;
+        return;
+      }
+      case InjectedError::kProgramOverrun:
+        rp_.program.pop_back();  // END
+        rp_.expected_error = CoreError::kProgramOverrun;
+        rp_.error_index = rp_.program.size();
+        return;
+      case InjectedError::kAxiSlvErr:
+      case InjectedError::kAxiDecErr: {
+        // Legal for the core (inside the window), refused by the DRAM.
+        rp_.poison_bytes = 64;
+        rp_.poison_base = rp_.dram_limit;
+        rp_.dram_limit += rp_.poison_bytes;
+        rp_.data.resize(rp_.data.size() + rp_.poison_bytes, 0);
+        DmaDesc d;
+        d.rows = size_in(1, P_);
+        d.row_bytes = size_in(1, 64 / d.rows);
+        d.row_stride = d.row_bytes;
+        d.sbuf_addr = sb_lo_;
+        d.dram_addr = rp_.poison_base;
+        bad = Instr::dma(uni(0, 1), d);
+        code = opt_.illegal == InjectedError::kAxiSlvErr ? CoreError::kAxiSlvErr : CoreError::kAxiDecErr;
+        break;
+      }
       case InjectedError::kNone:
         return;
     }

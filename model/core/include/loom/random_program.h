@@ -22,6 +22,11 @@ enum class InjectedError : uint8_t {
   kPsumRange,   // an MM one entry past its PSUM bank (PSUM_RANGE, at dispatch)
   kDramWindow,  // a DMA load one byte past the DRAM window (DRAM_WINDOW, at run time)
   kSemTimeout,  // a SYNC seq waiting on a semaphore nothing signals (SEM_TIMEOUT: the watchdog)
+  kIllegalField,    // a SYNC seq naming a semaphore id >= Semaphores (ILLEGAL_FIELD, at dispatch)
+  kSemOverflow,     // SYNC seqs signalling one semaphore by 255 until it passes 0xffff (SEM_OVERFLOW)
+  kProgramOverrun,  // no END: the program length is reached (PROGRAM_OVERRUN, index = length)
+  kAxiSlvErr,       // a DMA load from the poison area, which the DRAM answers with SLVERR
+  kAxiDecErr,       // the same with DECERR
 };
 
 struct RandomProgramOptions {
@@ -44,6 +49,9 @@ struct RandomProgram {
   uint64_t out_base = 0, out_bytes = 0;    // where stores go (inside data)
   CoreError expected_error = CoreError::kOk;  // with an injected error: its code
   uint64_t error_index = 0;                   // and the bad instruction's index
+  // kAxiSlvErr / kAxiDecErr: 64 bytes at the end of the window that the DRAM
+  // must answer with that response (AxiMemConfig::errors); 0 bytes: none.
+  uint64_t poison_base = 0, poison_bytes = 0;
 
   // The whole window as the core sees it: program words at prog_base, then data.
   std::vector<uint8_t> window_image() const;
