@@ -13,7 +13,7 @@ WAVES   ?= 0
 BENCH_ARGS ?=
 # `make regress`: random programs per configuration, which configurations.
 SEEDS   ?= 20
-ILLEGAL_SEEDS ?= 8
+ILLEGAL_SEEDS ?= 11
 CONFIGS ?= tiny,small,medium
 # `make cov`: CONFIGS when given, else the configurations with coverage models.
 comma := ,
@@ -33,7 +33,7 @@ help:
 	@echo "  make test-one TEST=<Suite.Test>   run one test, e.g. TEST=Configs/Directed.Identity/small"
 	@echo "  make waves TEST=<Suite.Test>      run one test with tracing and open GTKWave"
 	@echo "  make bench          benchmarks at 100-cycle DRAM latency: DMA bandwidth, 256^3 GEMM utilization on the RTL core (table + JSON)"
-	@echo "  make regress        SEEDS=20 legal and ILLEGAL_SEEDS=8 illegal constrained-random programs per config"
+	@echo "  make regress        SEEDS=20 legal and ILLEGAL_SEEDS=11 illegal constrained-random programs per config"
 	@echo "                      (CONFIGS=tiny,small,medium) in whole-core co-simulation, JOBS at a time;"
 	@echo "                      table, JUnit XML and failure reports in $(BUILD)/regress/"
 	@echo "  make cov            the regression on coverage-instrumented cores (SEEDS=20, CONFIGS=tiny,small, plus"

@@ -11,7 +11,7 @@ set -euo pipefail
 BUILD=${1:-build}
 SEEDS=${SEEDS:-20}
 CONFIGS=${CONFIGS:-tiny,small}
-ILLEGAL_SEEDS=${ILLEGAL_SEEDS:-18}  # kind = seed % 9: two of each injected error
+ILLEGAL_SEEDS=${ILLEGAL_SEEDS:-22}  # kind = seed % 11: two of each injected error
 JOBS=${JOBS:-$(nproc)}
 OUT=$BUILD/cov
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -29,7 +29,7 @@ CoreCosimRequest request_for(const Config& cfg, const RunOptions& opt, const Ran
   auto uni = [&](uint32_t lo, uint32_t hi) { return std::uniform_int_distribution<uint32_t>(lo, hi)(rng); };
   CoreCosimRequest r;
   r.name = run_name(opt);
-  r.program = encode_program(rp.program);
+  r.program = rp.program_bytes();
   r.prog_base = rp.prog_base;
   r.dram_base = rp.dram_base;
   r.dram_limit = rp.dram_limit;
@@ -74,7 +74,8 @@ int run_one(const RunOptions& opt) {
                                        InjectedError::kDramWindow,   InjectedError::kSemTimeout,
                                        InjectedError::kIllegalField, InjectedError::kSemOverflow,
                                        InjectedError::kProgramOverrun, InjectedError::kAxiSlvErr,
-                                       InjectedError::kAxiDecErr};
+                                       InjectedError::kAxiDecErr,    InjectedError::kIllegalOpcode,
+                                       InjectedError::kReserved};
     po.illegal = kinds[opt.seed % std::size(kinds)];
   }
   const RandomProgram rp = random_program(cfg, opt.seed, po);

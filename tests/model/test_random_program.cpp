@@ -4,7 +4,9 @@
 // order every dependent pair), and (config, seed) fixes every byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "loom/program_exec.h"
 #include "loom/random_program.h"
@@ -86,6 +88,29 @@ TEST_P(RandomProgramTest, InjectedErrorStopsThere) {
       ASSERT_FALSE(r.ok()) << "seed " << seed;
       EXPECT_EQ(r.error, rp.expected_error) << "seed " << seed << ": " << r.message;
       EXPECT_EQ(r.error_index, rp.error_index) << "seed " << seed << ": " << r.message;
+    }
+  }
+}
+
+// A bad word (what Instr cannot hold) patched into the encoding: the
+// binary executor decodes it and stops there; the Instr program is legal.
+TEST_P(RandomProgramTest, InjectedBadWordStopsThere) {
+  for (InjectedError e : {InjectedError::kIllegalOpcode, InjectedError::kReserved}) {
+    RandomProgramOptions opt;
+    opt.illegal = e;
+    for (uint64_t seed = 1; seed <= 50; ++seed) {
+      const RandomProgram rp = random_program(cfg(), seed, opt);
+      EXPECT_EQ(rp.expected_error, e == InjectedError::kIllegalOpcode ? CoreError::kIllegalOpcode : CoreError::kReserved);
+      ASSERT_EQ(rp.patch_index, rp.error_index);
+      EXPECT_NE(rp.program_bytes(), encode_program(rp.program));
+      const std::vector<uint8_t> img = rp.window_image();
+      const std::vector<uint8_t> bytes = rp.program_bytes();
+      EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), img.begin() + long(rp.prog_base - rp.dram_base)));
+      const ExecResult r = execute_binary(cfg(), bytes, img, rp.dram_base);
+      ASSERT_FALSE(r.ok()) << "seed " << seed;
+      EXPECT_EQ(r.error, rp.expected_error) << "seed " << seed << ": " << r.message;
+      EXPECT_EQ(r.error_index, rp.error_index) << "seed " << seed << ": " << r.message;
+      EXPECT_TRUE(execute_program(cfg(), rp.program, img, rp.dram_base).ok()) << "seed " << seed;
     }
   }
 }

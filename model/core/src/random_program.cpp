@@ -351,6 +351,26 @@ class Generator {
         code = opt_.illegal == InjectedError::kAxiSlvErr ? CoreError::kAxiSlvErr : CoreError::kAxiDecErr;
         break;
       }
+      case InjectedError::kIllegalOpcode:
+      case InjectedError::kReserved: {
+        // A NOP, then patched in its encoding: opcode 0x01 becomes an
+        // unassigned one, or one bit of an unused word is set.
+        constexpr uint8_t kUnassigned[] = {0x00, 0x04, 0x0f, 0x11, 0x22, 0x31, 0x40, 0x7f, 0xff};
+        rp_.patch_xor = {};
+        if (opt_.illegal == InjectedError::kIllegalOpcode) {
+          rp_.patch_xor[0] = uint64_t(0x01 ^ kUnassigned[uni(0, uint32_t(std::size(kUnassigned) - 1))]);
+          code = CoreError::kIllegalOpcode;
+        } else {
+          rp_.patch_xor[uni(1, 3)] = uint64_t(1) << uni(0, 63);
+          code = CoreError::kReserved;
+        }
+        const size_t at = uni(1, uint32_t(rp_.program.size() - 1));
+        rp_.program.insert(rp_.program.begin() + long(at), Instr::nop());
+        rp_.patch_index = at;
+        rp_.expected_error = code;
+        rp_.error_index = at;
+        return;
+      }
       case InjectedError::kNone:
         return;
     }
@@ -383,9 +403,17 @@ class Generator {
 
 }  // namespace
 
+std::vector<uint8_t> RandomProgram::program_bytes() const {
+  std::vector<uint8_t> bytes = encode_program(program);
+  if (patch_index < program.size())
+    for (size_t w = 0; w < 4; ++w)
+      for (size_t b = 0; b < 8; ++b) bytes[patch_index * 32 + w * 8 + b] ^= uint8_t(patch_xor[w] >> (8 * b));
+  return bytes;
+}
+
 std::vector<uint8_t> RandomProgram::window_image() const {
   std::vector<uint8_t> img(size_t(dram_limit - dram_base), 0);
-  const std::vector<uint8_t> words = encode_program(program);
+  const std::vector<uint8_t> words = program_bytes();
   std::copy(words.begin(), words.end(), img.begin() + (prog_base - dram_base));
   std::copy(data.begin(), data.end(), img.begin() + (data_base - dram_base));
   return img;

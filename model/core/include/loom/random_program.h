@@ -27,6 +27,8 @@ enum class InjectedError : uint8_t {
   kProgramOverrun,  // no END: the program length is reached (PROGRAM_OVERRUN, index = length)
   kAxiSlvErr,       // a DMA load from the poison area, which the DRAM answers with SLVERR
   kAxiDecErr,       // the same with DECERR
+  kIllegalOpcode,   // a word with an unassigned opcode (ILLEGAL_OPCODE, at decode; RandomProgram::patch)
+  kReserved,        // a NOP with a bit set in an unused word (RESERVED, at decode; RandomProgram::patch)
 };
 
 struct RandomProgramOptions {
@@ -53,6 +55,13 @@ struct RandomProgram {
   // must answer with that response (AxiMemConfig::errors); 0 bytes: none.
   uint64_t poison_base = 0, poison_bytes = 0;
 
+  // kIllegalOpcode / kReserved: `program` holds a NOP at `patch_index`,
+  // whose encoded words are XORed with `patch_xor` (what `Instr` cannot
+  // express); patch_index is past the program when there is no patch.
+  uint64_t patch_index = UINT64_MAX;
+  InstrWords patch_xor{};
+  // The program as the core fetches it: encode_program(program), patched.
+  std::vector<uint8_t> program_bytes() const;
   // The whole window as the core sees it: program words at prog_base, then data.
   std::vector<uint8_t> window_image() const;
 };
