@@ -16,7 +16,7 @@ SEEDS   ?= 20
 CONFIGS ?= tiny,small,medium
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build sim sim-tensor test test-one bench regress lint synth waves clean
+.PHONY: help deps configure build sim sim-tensor test test-one bench regress mutate lint synth waves clean
 
 help:
 	@echo "Loom - NeuronCore-style accelerator core, RTL co-simulated against a SystemC golden model"
@@ -31,6 +31,8 @@ help:
 	@echo "  make bench          benchmarks at 100-cycle DRAM latency: DMA bandwidth, 256^3 GEMM utilization on the RTL core (table + JSON)"
 	@echo "  make regress        SEEDS=20 constrained-random programs per config (CONFIGS=tiny,small,medium) in whole-core"
 	@echo "                      co-simulation, JOBS at a time; table, JUnit XML and failure reports in $(BUILD)/regress/"
+	@echo "  make mutate         mutation self-check: the core with each deliberate fault, a short tiny regression"
+	@echo "                      each (SEEDS=10 at most); every fault must be killed; table in $(BUILD)/mutate/summary.txt"
 	@echo "  make lint           verilator --lint-only -Wall on the RTL (P = 4, 8, 16)"
 	@echo "  make synth          Yosys synthesis at P = 8: no latches, cell count per block"
 	@echo "  make deps           install missing Debian packages (scripts/install-deps.sh)"
@@ -71,6 +73,11 @@ bench: deps configure
 regress: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-regress
 	$(BUILD)/loom-regress --seeds $(SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml
+
+# SEEDS given on the command line bounds each fault's seeds; 10 otherwise.
+mutate: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target loom-regress-mutants
+	$(BUILD)/loom-regress-mutants --mutate --seeds $(if $(filter command line environment,$(origin SEEDS)),$(SEEDS),10) --jobs $(JOBS) --out $(BUILD)/mutate
 
 waves: build
 	@bash scripts/waves.sh "$(BUILD)" "$(TEST)"

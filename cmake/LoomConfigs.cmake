@@ -99,28 +99,32 @@ function(loom_add_rtl_model MODEL)
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()
 
-# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...])
+# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...] [LIBRARY <lib>])
 # Adds the Verilated whole core, loom_core (class Vcore_<model>), and a
 # factory loom::make_core_dut_<model>() returning it behind the
 # Verilator-free loom::CoreDut interface (tb/core_dut.h), to the library
-# loom_core_rtl.
+# loom_core_rtl, or to <lib> (created here if it does not exist, e.g. an
+# EXCLUDE_FROM_ALL library of models that `make build` does not pay for).
 function(loom_add_core_model MODEL)
-  cmake_parse_arguments(A "" "CONFIG" "DEFINES" ${ARGN})
+  cmake_parse_arguments(A "" "CONFIG;LIBRARY" "DEFINES" ${ARGN})
+  if(NOT A_LIBRARY)
+    set(A_LIBRARY loom_core_rtl)
+  endif()
   loom_config_fields(${A_CONFIG} c)
   set(defs "")
   foreach(d IN LISTS A_DEFINES)
     list(APPEND defs +define+${d})
   endforeach()
-  if(NOT TARGET loom_core_rtl)
-    add_library(loom_core_rtl STATIC)
-    target_link_libraries(loom_core_rtl PUBLIC loom_tb_rtl)
-    target_compile_options(loom_core_rtl PRIVATE -g0)
+  if(NOT TARGET ${A_LIBRARY})
+    add_library(${A_LIBRARY} STATIC)
+    target_link_libraries(${A_LIBRARY} PUBLIC loom_tb_rtl)
+    target_compile_options(${A_LIBRARY} PRIVATE -g0)
   endif()
   set(LOOM_MODEL ${MODEL})
   configure_file(${CMAKE_SOURCE_DIR}/tb/core_factory.cpp.in
                  ${LOOM_GEN_DIR}/core_factory_${MODEL}.cpp @ONLY)
-  target_sources(loom_core_rtl PRIVATE ${LOOM_GEN_DIR}/core_factory_${MODEL}.cpp)
-  verilate(loom_core_rtl
+  target_sources(${A_LIBRARY} PRIVATE ${LOOM_GEN_DIR}/core_factory_${MODEL}.cpp)
+  verilate(${A_LIBRARY}
     PREFIX Vcore_${MODEL}
     TOP_MODULE loom_core
     SOURCES ${LOOM_RTL_SOURCES}
