@@ -121,14 +121,17 @@ int run_batch(const RegressOptions& o) {
   std::vector<Run> runs;
   for (const std::string& c : o.configs) {
     config_by_name(c);  // throws for an unknown name
-    for (uint64_t s = o.first_seed; s < o.first_seed + o.seeds; ++s) {
+    auto add = [&](uint64_t seed, bool illegal) {
       Run r;
       r.opt = o.run;
       r.opt.config = c;
-      r.opt.seed = s;
-      r.log = (fs::path(out) / "logs" / (run_name(c, s) + ".log")).string();
+      r.opt.seed = seed;
+      r.opt.illegal = r.opt.illegal || illegal;
+      r.log = (fs::path(out) / "logs" / (run_name(r.opt) + ".log")).string();
       runs.push_back(r);
-    }
+    };
+    for (uint64_t s = o.first_seed; s < o.first_seed + o.seeds; ++s) add(s, false);
+    for (uint64_t s = o.first_seed; s < o.first_seed + o.illegal_seeds; ++s) add(s, true);
   }
   const auto t0 = std::chrono::steady_clock::now();
   size_t next_run = 0, running = 0, finished = 0;
@@ -153,27 +156,27 @@ int run_batch(const RegressOptions& o) {
     }
     --running;
     ++finished;
-    std::cerr << fmt::format("[{}/{}] {} seed {}: {}\n", finished, runs.size(), r.opt.config, r.opt.seed,
-                             r.pass ? "PASS" : "FAIL");
+    std::cerr << fmt::format("[{}/{}] {}: {}\n", finished, runs.size(), run_name(r.opt), r.pass ? "PASS" : "FAIL");
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   size_t fails = 0;
   uint64_t total_cycles = 0, total_compared = 0;
-  std::cout << fmt::format("{:<8} {:>6} {:>7} {:>9} {:>12} {:>12}  {}\n", "config", "seed", "instrs", "cycles",
-                           "sim cyc/s", "compared", "result");
+  std::cout << fmt::format("{:<8} {:>6} {:<8} {:>7} {:>9} {:>12} {:>12}  {}\n", "config", "seed", "program",
+                           "instrs", "cycles", "sim cyc/s", "compared", "result");
   for (const Run& r : runs) {
     if (!r.pass) ++fails;
     total_cycles += r.cycles;
     total_compared += r.compared;
-    std::cout << fmt::format("{:<8} {:>6} {:>7} {:>9} {:>12.0f} {:>12}  {}\n", r.opt.config, r.opt.seed, r.instrs,
-                             r.cycles, r.secs > 0 ? r.cycles / r.secs : 0.0, r.compared, r.pass ? "PASS" : "FAIL");
+    std::cout << fmt::format("{:<8} {:>6} {:<8} {:>7} {:>9} {:>12.0f} {:>12}  {}\n", r.opt.config, r.opt.seed,
+                             r.opt.illegal ? "illegal" : "legal", r.instrs, r.cycles,
+                             r.secs > 0 ? r.cycles / r.secs : 0.0, r.compared, r.pass ? "PASS" : "FAIL");
   }
   std::cout << fmt::format("{} runs, {} passed, {} failed; {} cycles and {} transactions compared in {:.1f} s\n",
                            runs.size(), runs.size() - fails, fails, total_cycles, total_compared, wall);
   for (const Run& r : runs) {
     if (r.pass) continue;
-    std::cout << fmt::format("FAIL {} seed {}: {}\n  reproduce: {}\n  log: {}\n", r.opt.config, r.opt.seed, r.failure,
+    std::cout << fmt::format("FAIL {}: {}\n  reproduce: {}\n  log: {}\n", run_name(r.opt), r.failure,
                              command_line(child_args(self, r.opt)), r.log);
   }
   if (!o.junit.empty()) {
@@ -182,8 +185,8 @@ int run_batch(const RegressOptions& o) {
     x << fmt::format("<testsuite name=\"loom-regress\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n", runs.size(),
                      fails, wall);
     for (const Run& r : runs) {
-      x << fmt::format("  <testcase classname=\"regress.{}\" name=\"seed{}\" time=\"{:.3f}\">", r.opt.config,
-                       r.opt.seed, r.secs);
+      x << fmt::format("  <testcase classname=\"regress.{}\" name=\"seed{}{}\" time=\"{:.3f}\">", r.opt.config,
+                       r.opt.seed, r.opt.illegal ? "-illegal" : "", r.secs);
       if (!r.pass)
         x << fmt::format("<failure message=\"{}\">reproduce: {}</failure>", xml_escape(r.failure),
                          xml_escape(command_line(child_args(self, r.opt))));
@@ -241,7 +244,7 @@ int run_mutate(const RegressOptions& o) {
     j.run.opt.fault = clean ? "" : muts[m].fault->name;
     j.run.opt.out = (fs::path(out) / (clean ? "fault-free" : muts[m].fault->name)).string();
     fs::create_directories(fs::path(j.run.opt.out) / "logs");
-    j.run.log = (fs::path(j.run.opt.out) / "logs" / (run_name("tiny", seed) + ".log")).string();
+    j.run.log = (fs::path(j.run.opt.out) / "logs" / (run_name(j.run.opt) + ".log")).string();
     ready.push_back(j);
   };
   for (size_t m = 0; m < muts.size(); ++m)
