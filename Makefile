@@ -20,7 +20,7 @@ comma := ,
 COV_CONFIGS = $(if $(filter file,$(origin CONFIGS)),tiny$(comma)small,$(CONFIGS))
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build sim sim-tensor test test-one bench regress cov lint synth waves clean
+.PHONY: help deps configure build sim sim-tensor test test-one bench regress cov mutate lint synth waves clean
 
 help:
 	@echo "Loom - NeuronCore-style accelerator core, RTL co-simulated against a SystemC golden model"
@@ -39,6 +39,8 @@ help:
 	@echo "  make cov            the regression on coverage-instrumented cores (SEEDS=20, CONFIGS=tiny,small, plus"
 	@echo "                      injected-error seeds): line / toggle coverage HTML in $(BUILD)/cov/html, functional"
 	@echo "                      coverage and the bins not hit; prints the figures"
+	@echo "  make mutate         mutation self-check: the core with each deliberate fault, a short tiny regression"
+	@echo "                      each (SEEDS=10 at most); every fault must be killed; table in $(BUILD)/mutate/summary.txt"
 	@echo "  make lint           verilator --lint-only -Wall on the RTL (P = 4, 8, 16)"
 	@echo "  make synth          Yosys synthesis at P = 8: no latches, cell count per block"
 	@echo "  make deps           install missing Debian packages (scripts/install-deps.sh)"
@@ -82,6 +84,11 @@ regress: deps configure
 
 cov: deps configure
 	SEEDS=$(SEEDS) CONFIGS=$(COV_CONFIGS) JOBS=$(JOBS) bash scripts/cov.sh $(BUILD)
+
+# SEEDS given on the command line bounds each fault's seeds; 10 otherwise.
+mutate: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target loom-regress-mutants
+	$(BUILD)/loom-regress-mutants --mutate --seeds $(if $(filter command line environment,$(origin SEEDS)),$(SEEDS),10) --jobs $(JOBS) --out $(BUILD)/mutate
 
 waves: build
 	@bash scripts/waves.sh "$(BUILD)" "$(TEST)"

@@ -101,15 +101,17 @@ function(loom_add_rtl_model MODEL)
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()
 
-# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...] [COVERAGE])
+# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...] [LIBRARY <lib>] [COVERAGE])
 # Adds the Verilated whole core, loom_core (class Vcore_<model>), and a
 # factory loom::make_core_dut_<model>() returning it behind the
 # Verilator-free loom::CoreDut interface (tb/core_dut.h), to the library
-# loom_core_rtl. COVERAGE models get Verilator line and toggle coverage and go
-# to loom_core_rtl_cov instead, built only when asked for: VM_COVERAGE is set
-# per library, and instrumented models compile and run slower.
+# loom_core_rtl, or to <lib> (created here if it does not exist, e.g. an
+# EXCLUDE_FROM_ALL library of models that `make build` does not pay for).
+# COVERAGE models get Verilator line and toggle coverage and go to
+# loom_core_rtl_cov (EXCLUDE_FROM_ALL) unless LIBRARY is given: VM_COVERAGE
+# is set per library, and instrumented models compile and run slower.
 function(loom_add_core_model MODEL)
-  cmake_parse_arguments(A "COVERAGE" "CONFIG" "DEFINES" ${ARGN})
+  cmake_parse_arguments(A "COVERAGE" "CONFIG;LIBRARY" "DEFINES" ${ARGN})
   loom_config_fields(${A_CONFIG} c)
   set(defs "")
   foreach(d IN LISTS A_DEFINES)
@@ -120,6 +122,9 @@ function(loom_add_core_model MODEL)
   if(A_COVERAGE)
     set(lib loom_core_rtl_cov)
     set(cov --coverage-line --coverage-toggle)
+  endif()
+  if(A_LIBRARY)
+    set(lib ${A_LIBRARY})
   endif()
   if(NOT TARGET ${lib})
     if(A_COVERAGE)

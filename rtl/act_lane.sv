@@ -23,6 +23,10 @@
 // Valid bits are reset; datapath flops are not, and load only with a valid
 // element, so y_o holds the last result while valid_o is low.
 // Free of loom_pkg: every width here is fixed by the ISA.
+//
+// LOOM_FAULT_ACT_ROUND (fault injection only): ties round down instead of
+// up (r - 1 when v is exactly half way between two results, shift >= 1),
+// before ReLU and saturation; every other value is unchanged.
 
 module act_lane (
   input  logic               clk_i,
@@ -103,7 +107,7 @@ module act_lane (
   // Stage 3: round half up, shift, ReLU, saturate
   // ---------------------------------------------------------------------------
   logic signed [FracW-1:0] w, w_inc;
-  logic signed [ProdW-1:0] r;
+  logic signed [ProdW-1:0] r, r_ok;
   logic                    r_fits;   // r is an int8
   logic signed [7:0]       y8;
   logic signed [XW-1:0]    y_d, y_q;
@@ -111,8 +115,21 @@ module act_lane (
 
   assign w     = $signed({v_q, 1'b0}) >>> shift2_q;
   assign w_inc = w + FracW'(1);       // |w| <= 2^48: no overflow
-  assign r     = w_inc[FracW-1:1];
+  assign r_ok  = w_inc[FracW-1:1];
   assign unused_w_inc = w_inc[0];
+`ifdef LOOM_FAULT_ACT_ROUND
+  // A tie: the bits shifted out are exactly 100..0 (shift 1..ProdW; larger
+  // shifts move out every bit, |v| < 2^48 is never a tie there).
+  logic [ProdW-1:0] tie_mask, tie_half;
+  logic             tie;
+  assign tie_mask = ~({ProdW{1'b1}} << shift2_q);
+  assign tie_half = ProdW'(1) << (shift2_q - ShiftW'(1));
+  assign tie      = (shift2_q != '0) && (32'(shift2_q) <= ProdW)
+                    && ((v_q & tie_mask) == tie_half);
+  assign r        = tie ? r_ok - ProdW'(1) : r_ok;
+`else
+  assign r        = r_ok;
+`endif
   assign r_fits = (r[ProdW-1:7] == {(ProdW - 7){r[7]}});
 
   always_comb begin

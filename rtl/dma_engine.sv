@@ -11,6 +11,11 @@
 // third SBUF word (index 2 from 0) of every load descriptor is dropped
 // (sbuf_wr_valid_o forced low, g_fault_drop); the engine carries on as if
 // it had written it.
+// LOOM_FAULT_DMA_CROSS_4K (fault injection only): bursts are split at 8 KiB
+// instead of 4 KiB windows where the bus allows 256 beats of 8 KiB (32-byte
+// bus or wider, e.g. tiny), so a burst can cross a 4 KiB boundary; the 4 KiB
+// assertions below are left out then, so the testbench (AxiMem's protocol
+// checker, the scoreboard's dram_ar / dram_aw) must catch it.
 
 module dma_engine #(
   parameter int unsigned P             = 8,
@@ -90,7 +95,13 @@ module dma_engine #(
   localparam int unsigned DB    = AxiDataW / 8;                   // bus bytes
   localparam int unsigned WB    = SbufWordBytes;                  // SBUF word bytes
   localparam int unsigned M     = (DB > WB) ? DB : WB;            // pack lanes
-  localparam int unsigned BB    = (256 * DB < 4096) ? 256 * DB : 4096;  // burst window
+`ifdef LOOM_FAULT_DMA_CROSS_4K
+  localparam bit FaultCross4k = 1'b1;
+`else
+  localparam bit FaultCross4k = 1'b0;
+`endif
+  localparam int unsigned BB    = (FaultCross4k && 256 * DB >= 8192) ? 8192 :
+                                  (256 * DB < 4096) ? 256 * DB : 4096;  // burst window
   localparam int unsigned BufBytes = 4 * M;
   localparam int unsigned DbW   = $clog2(DB);
   localparam int unsigned WbW   = $clog2(WB);
@@ -600,10 +611,12 @@ module dma_engine #(
       m_axi_wvalid_o && !m_axi_wready_i |=> m_axi_wvalid_o &&
       $stable(m_axi_wdata_o) && $stable(m_axi_wstrb_o) && $stable(m_axi_wlast_o));
   // Bursts: aligned, at most 256 beats, never across 4 KiB.
+`ifndef LOOM_FAULT_DMA_CROSS_4K
   DmaAr4k_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       m_axi_arvalid_o |-> (32'(m_axi_araddr_o[11:0]) + (32'(m_axi_arlen_o) + 1) * DB <= 4096));
   DmaAw4k_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       m_axi_awvalid_o |-> (32'(m_axi_awaddr_o[11:0]) + (32'(m_axi_awlen_o) + 1) * DB <= 4096));
+`endif
   DmaArAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       m_axi_arvalid_o |-> (m_axi_araddr_o[DbW-1:0] == '0));
   DmaAwAligned_A: assert property (@(posedge clk_i) disable iff (!rst_ni)

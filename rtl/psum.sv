@@ -19,6 +19,11 @@
 // old word, no forwarding).
 // LOOM_FAULT_PSUM_LATE (fault injection only): the write of partition 0
 // (data, record) happens one cycle late.
+// LOOM_FAULT_PSUM_ADD_ONE (fault injection only): the accumulate adder adds
+// one too many (value = old + col + 1 on accumulate writes).
+// LOOM_FAULT_PSUM_BANK_SWAP (fault injection only): the RAM write address
+// swaps banks 0 and 1 (the record still names the bank asked for), so reads
+// of those banks find the other bank's words.
 
 module psum #(
   parameter int unsigned P           = 8,
@@ -62,6 +67,16 @@ module psum #(
 `else
   localparam bit FaultLate = 1'b0;
 `endif
+`ifdef LOOM_FAULT_PSUM_ADD_ONE
+  localparam bit FaultAddOne = 1'b1;
+`else
+  localparam bit FaultAddOne = 1'b0;
+`endif
+`ifdef LOOM_FAULT_PSUM_BANK_SWAP
+  localparam bit FaultBankSwap = 1'b1;
+`else
+  localparam bit FaultBankSwap = 1'b0;
+`endif
 
   logic [P*AW-1:0]   ram_rdata;
   logic [PartQW-1:0] dbg_part_q;
@@ -78,6 +93,7 @@ module psum #(
     logic [EntW-1:0]   w_entry;
     logic [AW-1:0]     w_data;
     logic [loom_pkg::PsumRecW-1:0] rec;
+    logic [PBankW-1:0] ram_bank;   // the bank the RAM writes (w_bank unless faulty)
 
     assign dbg_hit = dbg_req_i && (dbg_part_i == loom_pkg::PartW'(m));
     assign re      = rd_en_i[m] || dbg_hit;
@@ -91,7 +107,7 @@ module psum #(
     ) u_ram (
       .clk_i,
       .we_i    (we),
-      .waddr_i ({w_bank, w_entry}),
+      .waddr_i ({ram_bank, w_entry}),
       .wdata_i (w_data),
       .wbe_i   (1'b1),
       .re_i    ({act_rd_en_i[m], re}),
@@ -105,7 +121,7 @@ module psum #(
       if (!rst_ni) begin
         fwd_q <= 1'b0;
       end else if (re) begin
-        fwd_q <= we && (raddr == {w_bank, w_entry});
+        fwd_q <= we && (raddr == {ram_bank, w_entry});
       end
     end
     always_ff @(posedge clk_i) begin
@@ -115,7 +131,9 @@ module psum #(
     end
 
     assign old   = fwd_q ? fwd_data_q : rdata;
-    assign value = (wr_acc_i[m] ? old : '0) + col_i[m*AW +: AW];
+    // The fault adds its one only on accumulate writes (the adder with old).
+    assign value = (wr_acc_i[m] ? old : '0) + col_i[m*AW +: AW]
+                   + AW'(FaultAddOne && wr_acc_i[m]);
 
     if (FaultLate && (m == 0)) begin : g_fault_late
       // Extra register stage: the write happens one cycle late.
@@ -147,6 +165,14 @@ module psum #(
       assign w_bank  = wr_bank_i[m*PBankW +: PBankW];
       assign w_entry = wr_entry_i[m*EntW +: EntW];
       assign w_data  = value;
+    end
+
+    // The fault flips bank bit 0 for banks 0 and 1 only (a 1-bank PSUM
+    // has nothing to swap).
+    if (FaultBankSwap && (PsumBanks > 1)) begin : g_fault_swap
+      assign ram_bank = (32'(w_bank) < 2) ? (w_bank ^ PBankW'(1)) : w_bank;
+    end else begin : g_bank
+      assign ram_bank = w_bank;
     end
 
     // Record layout: loom_pkg::psum_rec_t {rsvd, valid, acc, bank, entry, value}

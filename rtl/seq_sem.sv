@@ -10,6 +10,9 @@
 // signalled it in this cycle (the other semaphores update normally). The new
 // values are visible at sem_o from the next cycle; obs_* show this cycle's
 // changes (combinational).
+// LOOM_FAULT_SEM_EARLY (fault injection only): sem_o, what the waits compare
+// against, reads one more than the counter (saturating at 65535), so every
+// wait is released one signal early; the counters and obs_* are unchanged.
 
 module seq_sem #(
   parameter int unsigned Semaphores = 16,  // 1..32
@@ -30,6 +33,12 @@ module seq_sem #(
 );
 
   localparam int unsigned SumW = 16 + 4 + 8;  // up to 16 sources of 255 on 65535
+
+`ifdef LOOM_FAULT_SEM_EARLY
+  localparam bit FaultEarly = 1'b1;
+`else
+  localparam bit FaultEarly = 1'b0;
+`endif
 
   logic [Semaphores*16-1:0] sem_q, sem_d;
   logic [Semaphores-1:0]    ovf;
@@ -82,7 +91,14 @@ module seq_sem #(
     end
   end
 
-  assign sem_o  = sem_q;
+  if (FaultEarly) begin : g_fault_early
+    for (genvar s = 0; s < Semaphores; s++) begin : g_sem
+      assign sem_o[s*16 +: 16] = (sem_q[s*16 +: 16] == 16'hffff) ? 16'hffff
+                                                                 : sem_q[s*16 +: 16] + 16'd1;
+    end
+  end else begin : g_sem_o
+    assign sem_o = sem_q;
+  end
   assign next_o = sem_d;
 
 `ifndef SYNTHESIS

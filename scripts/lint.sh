@@ -38,9 +38,9 @@ for name in "${configs[@]}"; do
   params=(-GP="$p" -GSbufBytes="$sb" -GSbufWordBytes="$wb" -GPsumBanks="$banks"
           -GPsumEntries="$entries" -GCmdDepth="$depth" -GAxiDataW=$((8 * axib)))
   # The plain build; at tiny also each fault-injection define (they select
-  # other generate branches).
+  # other generate branches), as tb/CMakeLists.txt names them.
   defs=("")
-  [[ $name == tiny ]] && defs+=(LOOM_FAULT_PE_STUCK LOOM_FAULT_PSUM_LATE LOOM_FAULT_DMA_DROP_BEAT)
+  [[ $name == tiny ]] && mapfile -t -O 1 defs < <(grep -oE 'LOOM_FAULT_[A-Z0-9_]+' tb/CMakeLists.txt | sort -u)
   for def in "${defs[@]}"; do
     what="$name (P=$p, AXI $((8 * axib)) bit)${def:+ +$def}"
     log=$(mktemp)

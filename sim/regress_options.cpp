@@ -52,10 +52,13 @@ std::string regress_usage() {
          "                    [--illegal-seeds N] [--junit FILE] [RUN OPTIONS]\n"
          "       loom-regress --one CONFIG SEED [RUN OPTIONS]\n"
          "       loom-regress --cov-merge DIR   (merge DIR/*.func.json, print the functional coverage)\n"
+         "       loom-regress --mutate [--faults a,b] [--seeds N] [--jobs J] [--out DIR]\n"
+         "                    (mutation self-check: each fault's core model must fail a seed;\n"
+         "                    every fault is linked into loom-regress-mutants)\n"
          "  --illegal-seeds N  also N programs per configuration with an injected error (as --illegal)\n"
          "run options:\n"
          "  --out DIR        reports, waveform windows and disassembly of failures (default regress)\n"
-         "  --fault NAME     run a fault-injected core model (psum_late, on tiny)\n"
+         "  --fault NAME     run a fault-injected core model (on tiny); --fault list names them\n"
          "  --illegal        each program carries one injected error the core must stop on\n"
          "  --cov DIR        write the run's functional coverage (and, with loom-regress-cov, its\n"
          "                   Verilator line / toggle coverage) to DIR\n";
@@ -76,7 +79,7 @@ RegressOptions parse_regress_options(const std::vector<std::string>& args) {
       o.run.config = args[++i];
       o.run.seed = to_u64("--one", args[++i]);
     } else if (a == "--seeds") {
-      o.seeds = to_u64(a, next());
+      o.seeds = o.mutate_seeds = to_u64(a, next());
     } else if (a == "--illegal-seeds") {
       o.illegal_seeds = to_u64(a, next());
     } else if (a == "--first-seed") {
@@ -92,6 +95,11 @@ RegressOptions parse_regress_options(const std::vector<std::string>& args) {
       o.run.out = next();
     } else if (a == "--fault") {
       o.run.fault = next();
+    } else if (a == "--mutate") {
+      o.mutate = true;
+    } else if (a == "--faults") {
+      o.faults = split_list(next());
+      if (o.faults.empty()) throw std::invalid_argument("--faults: no fault named");
     } else if (a == "--illegal") {
       o.run.illegal = true;
     } else if (a == "--cov") {

@@ -37,6 +37,12 @@ struct RegressOptions {
   // `--cov-merge DIR`: merge DIR/*.func.json, write DIR/func_coverage.json,
   // print the functional coverage report; no runs.
   std::string cov_merge;
+  // `--mutate`: the mutation self-check, per fault of loom/core_faults.h a
+  // short regression on its core model (regress_mutate.h); seeds per fault
+  // mutate_seeds unless --seeds is given.
+  bool mutate = false;
+  std::vector<std::string> faults;  // --faults a,b (default: all)
+  uint64_t mutate_seeds = 10;
 };
 
 // Throws std::invalid_argument with a message for anything it does not know.

@@ -12,6 +12,7 @@
 
 #include "core_cosim.h"
 #include "func_coverage.h"
+#include "loom/core_faults.h"
 #include "loom/core_models.h"
 #include "loom/random_program.h"
 
@@ -52,9 +53,12 @@ CoreCosimRequest request_for(const Config& cfg, const RunOptions& opt, const Ran
 // The core model of the run: the configuration's, or a fault-injected one.
 CoreFactory factory_for(const RunOptions& opt) {
   if (!opt.fault.empty()) {
-    if (opt.fault != "psum_late" || opt.config != "tiny")
-      throw std::invalid_argument("--fault: only psum_late, on tiny");
-    return &make_core_dut_fault_core_psum_late;
+    if (opt.config != "tiny") throw std::invalid_argument("--fault: the fault models are built at tiny only");
+    if (const CoreFactory f = core_fault_factory(opt.fault)) return f;
+    for (const CoreFault& cf : kCoreFaults)
+      if (opt.fault == cf.name)
+        throw std::invalid_argument("--fault " + opt.fault + ": its model is linked into loom-regress-mutants only");
+    throw std::invalid_argument("--fault: unknown fault '" + opt.fault + "' (--fault list names them)");
   }
   // --cov: the coverage-instrumented core when this binary has one
   // (loom-regress-cov); loom-regress still records functional coverage.

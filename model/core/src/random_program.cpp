@@ -16,8 +16,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <random>
 #include <stdexcept>
+
+#include "loom/program_exec.h"
 
 namespace loom {
 namespace {
@@ -274,6 +277,17 @@ class Generator {
         a.bs_sbuf = true;
         a.bs_addr = sb_lo_ + uni(0, sb_n_ / 8 - 1) * 8;
         acc.push_back({sbuf(a.part, a.m, a.bs_addr, 8), false});
+      } else if (uni(0, 1) == 0) {
+        // A rounding probe: the bias puts the first element exactly half way,
+        // t = x + bias = +-1, scale 2^j, shift j + 1: y = round_shift(+-2^j, j + 1)
+        // = 1 or 0 (ties round up), so an ACT that rounds ties wrong differs
+        // (make mutate's act_round); random values almost never hit a tie.
+        const int64_t b = (uni(0, 1) ? 1 : -1) - int64_t(first_act_input(a));
+        const uint32_t j = uni(0, 14);
+        a.bias = (b >= INT32_MIN && b <= INT32_MAX) ? int32_t(b) : 0;
+        a.scale = int32_t(1u << j);
+        a.shift = j + 1;
+        a.relu = false;
       } else {
         a.bias = int32_t(uint32_t(rng_()));
         if (uni(0, 1)) a.bias = int32_t(uni(0, 512)) - 256;
@@ -281,6 +295,20 @@ class Generator {
       }
     }
     emit(Instr::act(a), kActS, acc);
+  }
+
+  // The first element ACT `a` will read (partition a.part, element 0): what
+  // the functional executor leaves there after the program so far, which is
+  // what the ACT reads, as the waits leave no race.
+  int32_t first_act_input(const Instr::Act& a) {
+    std::vector<Instr> prefix = rp_.program;
+    prefix.push_back(Instr::end());
+    const ExecResult r = execute_program(c_, prefix, rp_.window_image(), rp_.dram_base);
+    if (!r.ok()) throw std::logic_error("random program prefix failed: " + r.message);
+    if (!a.src_sbuf) return r.core.psum().value(a.part, a.psum_bank, a.psum_off);
+    uint8_t w[4];
+    r.core.sbuf().read(a.part, a.src_addr, w, 4);
+    return int32_t(uint32_t(w[0]) | uint32_t(w[1]) << 8 | uint32_t(w[2]) << 16 | uint32_t(w[3]) << 24);
   }
 
   void inject() {
