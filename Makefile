@@ -14,9 +14,15 @@ BENCH_ARGS ?=
 # `make regress`: random programs per configuration, which configurations.
 SEEDS   ?= 20
 CONFIGS ?= tiny,small,medium
+# More loom-regress options for `make regress` / `make soak`, e.g.
+# REGRESS_ARGS='--x-random --reset-mid --profile extreme' (docs/verification.md "Robustness").
+REGRESS_ARGS ?=
+# `make soak`: simulated cycles of successive tiny seeds.
+SOAK_CYCLES ?= 10000000
+SOAK_CONFIGS ?= tiny
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build sim sim-tensor test test-one bench regress lint synth waves clean
+.PHONY: help deps configure build sim sim-tensor test test-one bench regress soak lint synth waves clean
 
 help:
 	@echo "Loom - NeuronCore-style accelerator core, RTL co-simulated against a SystemC golden model"
@@ -31,6 +37,8 @@ help:
 	@echo "  make bench          benchmarks at 100-cycle DRAM latency: DMA bandwidth, 256^3 GEMM utilization on the RTL core (table + JSON)"
 	@echo "  make regress        SEEDS=20 constrained-random programs per config (CONFIGS=tiny,small,medium) in whole-core"
 	@echo "                      co-simulation, JOBS at a time; table, JUnit XML and failure reports in $(BUILD)/regress/"
+	@echo "                      REGRESS_ARGS='--x-random --reset-mid --profile extreme --window 500:50' for robustness runs"
+	@echo "  make soak           successive random seeds (SOAK_CONFIGS=tiny) until SOAK_CYCLES=10000000 cycles are co-simulated"
 	@echo "  make lint           verilator --lint-only -Wall on the RTL (P = 4, 8, 16)"
 	@echo "  make synth          Yosys synthesis at P = 8: no latches, cell count per block"
 	@echo "  make deps           install missing Debian packages (scripts/install-deps.sh)"
@@ -70,7 +78,11 @@ bench: deps configure
 
 regress: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-regress
-	$(BUILD)/loom-regress --seeds $(SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml
+	$(BUILD)/loom-regress --seeds $(SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml $(REGRESS_ARGS)
+
+soak: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target loom-regress
+	$(BUILD)/loom-regress --soak $(SOAK_CYCLES) --configs $(SOAK_CONFIGS) --jobs $(JOBS) --out $(BUILD)/soak --junit $(BUILD)/soak/junit.xml $(REGRESS_ARGS)
 
 waves: build
 	@bash scripts/waves.sh "$(BUILD)" "$(TEST)"

@@ -115,23 +115,34 @@ int run_batch(const RegressOptions& o) {
   const std::string& out = o.run.out;
   fs::create_directories(fs::path(out) / "logs");
   const std::string self = fs::canonical("/proc/self/exe").string();
+  auto make_run = [&](const std::string& c, uint64_t s) {
+    Run r;
+    r.opt = o.run;
+    r.opt.config = c;
+    r.opt.seed = s;
+    r.log = (fs::path(out) / "logs" / (run_name(c, s) + ".log")).string();
+    return r;
+  };
   std::vector<Run> runs;
   for (const std::string& c : o.configs) {
     config_by_name(c);  // throws for an unknown name
-    for (uint64_t s = o.first_seed; s < o.first_seed + o.seeds; ++s) {
-      Run r;
-      r.opt = o.run;
-      r.opt.config = c;
-      r.opt.seed = s;
-      r.log = (fs::path(out) / "logs" / (run_name(c, s) + ".log")).string();
-      runs.push_back(r);
-    }
+    if (o.soak_cycles) continue;
+    for (uint64_t s = o.first_seed; s < o.first_seed + o.seeds; ++s) runs.push_back(make_run(c, s));
   }
+  // --soak: one more seed (configurations in turn) while the cycles of the
+  // finished runs are short of the goal and none failed.
+  uint64_t soak_done = 0;
+  size_t soak_fails = 0;
+  auto soak_more = [&] { return o.soak_cycles && soak_done < o.soak_cycles && soak_fails == 0; };
   const auto t0 = std::chrono::steady_clock::now();
   size_t next_run = 0, running = 0, finished = 0;
   std::map<pid_t, size_t> by_pid;
-  while (finished < runs.size()) {
-    while (running < o.jobs && next_run < runs.size()) {
+  while (finished < runs.size() || soak_more()) {
+    while (running < o.jobs && (next_run < runs.size() || soak_more())) {
+      if (next_run == runs.size()) {
+        const size_t k = runs.size(), n = o.configs.size();
+        runs.push_back(make_run(o.configs[k % n], o.first_seed + k / n));
+      }
       Run& r = runs[next_run];
       r.pid = start(self, r);
       by_pid[r.pid] = next_run++;
@@ -150,8 +161,16 @@ int run_batch(const RegressOptions& o) {
     }
     --running;
     ++finished;
-    std::cerr << fmt::format("[{}/{}] {} seed {}: {}\n", finished, runs.size(), r.opt.config, r.opt.seed,
-                             r.pass ? "PASS" : "FAIL");
+    soak_done += r.cycles;
+    if (!r.pass) ++soak_fails;
+    if (o.soak_cycles) {
+      if (!r.pass || finished % 200 == 0)
+        std::cerr << fmt::format("[soak {} runs, {} / {} cycles] {} seed {}: {}\n", finished, soak_done,
+                                 o.soak_cycles, r.opt.config, r.opt.seed, r.pass ? "PASS" : "FAIL");
+    } else {
+      std::cerr << fmt::format("[{}/{}] {} seed {}: {}\n", finished, runs.size(), r.opt.config, r.opt.seed,
+                               r.pass ? "PASS" : "FAIL");
+    }
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -163,11 +182,17 @@ int run_batch(const RegressOptions& o) {
     if (!r.pass) ++fails;
     total_cycles += r.cycles;
     total_compared += r.compared;
+    if (o.soak_cycles) continue;  // thousands of rows: the totals say it
     std::cout << fmt::format("{:<8} {:>6} {:>7} {:>9} {:>12.0f} {:>12}  {}\n", r.opt.config, r.opt.seed, r.instrs,
                              r.cycles, r.secs > 0 ? r.cycles / r.secs : 0.0, r.compared, r.pass ? "PASS" : "FAIL");
   }
   std::cout << fmt::format("{} runs, {} passed, {} failed; {} cycles and {} transactions compared in {:.1f} s\n",
                            runs.size(), runs.size() - fails, fails, total_cycles, total_compared, wall);
+  if (o.soak_cycles)
+    std::cout << fmt::format("soak: {} of {} cycles in {:.1f} s wall, {:.0f} cycles/s, seeds {}..{}: {}\n",
+                             total_cycles, o.soak_cycles, wall, wall > 0 ? total_cycles / wall : 0.0,
+                             o.first_seed, o.first_seed + (runs.size() - 1) / o.configs.size(),
+                             fails == 0 && total_cycles >= o.soak_cycles ? "PASS" : "FAIL");
   for (const Run& r : runs) {
     if (r.pass) continue;
     std::cout << fmt::format("FAIL {} seed {}: {}\n  reproduce: {}\n  log: {}\n", r.opt.config, r.opt.seed, r.failure,
@@ -188,7 +213,7 @@ int run_batch(const RegressOptions& o) {
     }
     x << "</testsuite>\n";
   }
-  return fails == 0 ? 0 : 1;
+  return fails == 0 && (o.soak_cycles == 0 || total_cycles >= o.soak_cycles) ? 0 : 1;
 }
 
 }  // namespace

@@ -17,6 +17,11 @@ struct RunOptions {
   std::string out = "regress";  // reports, waveform windows, disassembly of failures
   std::string fault;            // a fault-injected core model (--fault NAME)
   bool illegal = false;         // one injected error per program (--illegal)
+  bool x_random = false;        // uninitialised RTL state random, seeded from the run seed (--x-random)
+  bool reset_mid = false;       // reset in the middle, then the program again (--reset-mid)
+  std::string profile = "normal";  // memory latency / backpressure profile (--profile, regress_profile.h)
+  // Waveform window of a failure: cycles before / after the mismatch (--window B[:A]).
+  uint64_t window_before = 200, window_after = 50;
 
   // The arguments after `--one CONFIG SEED` that reproduce this run.
   std::vector<std::string> run_args() const;
@@ -29,12 +34,18 @@ struct RegressOptions {
   std::vector<std::string> configs{"tiny", "small", "medium"};
   unsigned jobs = 1;
   std::string junit;
+  // --soak CYCLES: successive seeds (configurations in turn) until this many
+  // cycles have been co-simulated; 0: SEEDS x CONFIGS.
+  uint64_t soak_cycles = 0;
 };
 
 // Throws std::invalid_argument with a message for anything it does not know.
 RegressOptions parse_regress_options(const std::vector<std::string>& args);
 
 std::string regress_usage();
+
+// `EXE --one CONFIG SEED <run_args()>`, the command that reproduces a run.
+std::string reproduce_command(const std::string& exe, const RunOptions& run);
 
 // "tiny-seed3": the name of a run's logs, reports and waveforms.
 std::string run_name(const std::string& config, uint64_t seed);
