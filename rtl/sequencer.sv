@@ -493,7 +493,9 @@ module sequencer #(
     end else begin
       done_pulse_q  <= 1'b0;
       error_pulse_q <= 1'b0;
-      offer_q       <= h_issue & ~h_ready;
+      // An offer to a halted DMA queue is dropped: the queue never takes it
+      // (dma.md), and waiting for it would keep the drain from ending.
+      offer_q       <= h_issue & ~h_ready & ~{dma_halted_i, 2'b00};
       if (pe_cmd_valid_o && pe_cmd_ready_i) pe_tag_q <= pe_tag_q + 16'd1;
       if (can_start) begin
         state_q    <= StRun;
@@ -545,10 +547,9 @@ module sequencer #(
   assign obs_sem_valid_o      = running ? sem_chg : '0;
   assign obs_sem_value_o      = sem_next;
 
-  // Deliberately unused: dma_halted_i is implied by the error completion
-  // that precedes it (checked by an assertion).
+  // Deliberately unused bits of the in-flight lists' read data.
   logic unused_seq;
-  assign unused_seq = ^{dma_halted_i, i_rdata};
+  assign unused_seq = ^{i_rdata};
 
 `ifndef SYNTHESIS
   // Retire tags: LDWs retire in LDW order, MMs in MM order, each with the

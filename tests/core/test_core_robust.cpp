@@ -124,6 +124,35 @@ TEST(CoreRobust, ExtremeMemoryProfilesPass) {
   }
 }
 
+// Found by `loom-regress --one tiny 10 --illegal` (a robustness run): a DMA
+// load past the DRAM window halts DMA queue 1 while the sequencer offers
+// the queue's next descriptor, which the queue is full for; the drain
+// waited for that offer to be accepted, which a halted queue never does, so
+// the core never reported the error (RTL and model alike: busy forever,
+// the watchdog does not run in the drain). Now the offer to a halted queue
+// is dropped and the core stops with DRAM_WINDOW at that load.
+TEST(CoreRobust, ErrorWhileOfferingToTheHaltedDmaQueueEnds) {
+  const Config& cfg = config_by_name("tiny");
+  RandomProgramOptions po;
+  po.illegal = InjectedError::kDramWindow;
+  const RandomProgram rp = random_program(cfg, 10, po);
+  CoreCosimRequest r = random_request(cfg, 10, rp);
+  // The memories of that run (loom-regress's draw for seed 10).
+  r.dram.read_latency = 33;
+  r.dram.write_latency = 20;
+  r.dram.ar_ready = r.dram.r_valid = r.dram.w_ready = 0.9;
+  r.dram.seed = 10;
+  r.ifetch.read_latency = 19;
+  r.ifetch.seed = 11;
+  r.watchdog = 50000;
+  r.max_cycles = 200000;  // it used to never end
+  const CoreCosimResult res = run("tiny", r);
+  ASSERT_TRUE(res.pass) << res.report;
+  EXPECT_TRUE(res.rtl.error);
+  EXPECT_EQ(res.rtl.error_code, uint32_t(rp.expected_error));
+  EXPECT_EQ(res.rtl.error_index, rp.error_index);
+}
+
 // Triage after a reset in the middle: the late PSUM write of the faulty core
 // is found, the report says which run it is in, names the chosen waveform
 // window and the command, and the window's re-run (reset at the same cycle)

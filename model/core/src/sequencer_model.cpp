@@ -512,7 +512,8 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
     const QEntry qe{s.dec_idx, fw};
     const bool held = h_issue[e] && !h_ready[e];
     s.q[e].edge(can_start || (s.state != St::kRun && !held), q_push[e], qe, q_pop[e]);
-    s.offer[e] = held;
+    // An offer to a halted DMA queue is dropped (it is never accepted).
+    s.offer[e] = held && !(e >= 2 && in.dma_halted[e - 2]);
   }
   s.sem = sem_d;
   for (int k = 0; k < 5; ++k) {
