@@ -13,6 +13,7 @@ WAVES   ?= 0
 BENCH_ARGS ?=
 # `make regress`: random programs per configuration, which configurations.
 SEEDS   ?= 20
+ILLEGAL_SEEDS ?= 8
 CONFIGS ?= tiny,small,medium
 # More loom-regress options for `make regress` / `make soak`, e.g.
 # REGRESS_ARGS='--x-random --reset-mid --profile extreme' (docs/verification.md "Robustness").
@@ -35,8 +36,9 @@ help:
 	@echo "  make test-one TEST=<Suite.Test>   run one test, e.g. TEST=Configs/Directed.Identity/small"
 	@echo "  make waves TEST=<Suite.Test>      run one test with tracing and open GTKWave"
 	@echo "  make bench          benchmarks at 100-cycle DRAM latency: DMA bandwidth, 256^3 GEMM utilization on the RTL core (table + JSON)"
-	@echo "  make regress        SEEDS=20 constrained-random programs per config (CONFIGS=tiny,small,medium) in whole-core"
-	@echo "                      co-simulation, JOBS at a time; table, JUnit XML and failure reports in $(BUILD)/regress/"
+	@echo "  make regress        SEEDS=20 legal and ILLEGAL_SEEDS=8 illegal constrained-random programs per config"
+	@echo "                      (CONFIGS=tiny,small,medium) in whole-core co-simulation, JOBS at a time;"
+	@echo "                      table, JUnit XML and failure reports in $(BUILD)/regress/"
 	@echo "                      REGRESS_ARGS='--x-random --reset-mid --profile extreme --window 500:50' for robustness runs"
 	@echo "  make soak           successive random seeds (SOAK_CONFIGS=tiny) until SOAK_CYCLES=10000000 cycles are co-simulated"
 	@echo "  make lint           verilator --lint-only -Wall on the RTL (P = 4, 8, 16)"
@@ -78,7 +80,7 @@ bench: deps configure
 
 regress: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-regress
-	$(BUILD)/loom-regress --seeds $(SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml $(REGRESS_ARGS)
+	$(BUILD)/loom-regress --seeds $(SEEDS) --illegal-seeds $(ILLEGAL_SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml $(REGRESS_ARGS)
 
 soak: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-regress

@@ -115,19 +115,21 @@ int run_batch(const RegressOptions& o) {
   const std::string& out = o.run.out;
   fs::create_directories(fs::path(out) / "logs");
   const std::string self = fs::canonical("/proc/self/exe").string();
-  auto make_run = [&](const std::string& c, uint64_t s) {
+  auto make_run = [&](const std::string& c, uint64_t s, bool illegal) {
     Run r;
     r.opt = o.run;
     r.opt.config = c;
     r.opt.seed = s;
-    r.log = (fs::path(out) / "logs" / (run_name(c, s) + ".log")).string();
+    r.opt.illegal = r.opt.illegal || illegal;
+    r.log = (fs::path(out) / "logs" / (run_name(r.opt) + ".log")).string();
     return r;
   };
   std::vector<Run> runs;
   for (const std::string& c : o.configs) {
     config_by_name(c);  // throws for an unknown name
     if (o.soak_cycles) continue;
-    for (uint64_t s = o.first_seed; s < o.first_seed + o.seeds; ++s) runs.push_back(make_run(c, s));
+    for (uint64_t s = o.first_seed; s < o.first_seed + o.seeds; ++s) runs.push_back(make_run(c, s, false));
+    for (uint64_t s = o.first_seed; s < o.first_seed + o.illegal_seeds; ++s) runs.push_back(make_run(c, s, true));
   }
   // --soak: one more seed (configurations in turn) while the cycles of the
   // finished runs are short of the goal and none failed.
@@ -141,7 +143,7 @@ int run_batch(const RegressOptions& o) {
     while (running < o.jobs && (next_run < runs.size() || soak_more())) {
       if (next_run == runs.size()) {
         const size_t k = runs.size(), n = o.configs.size();
-        runs.push_back(make_run(o.configs[k % n], o.first_seed + k / n));
+        runs.push_back(make_run(o.configs[k % n], o.first_seed + k / n, false));
       }
       Run& r = runs[next_run];
       r.pid = start(self, r);
@@ -165,26 +167,26 @@ int run_batch(const RegressOptions& o) {
     if (!r.pass) ++soak_fails;
     if (o.soak_cycles) {
       if (!r.pass || finished % 200 == 0)
-        std::cerr << fmt::format("[soak {} runs, {} / {} cycles] {} seed {}: {}\n", finished, soak_done,
-                                 o.soak_cycles, r.opt.config, r.opt.seed, r.pass ? "PASS" : "FAIL");
+        std::cerr << fmt::format("[soak {} runs, {} / {} cycles] {}: {}\n", finished, soak_done, o.soak_cycles,
+                                 run_name(r.opt), r.pass ? "PASS" : "FAIL");
     } else {
-      std::cerr << fmt::format("[{}/{}] {} seed {}: {}\n", finished, runs.size(), r.opt.config, r.opt.seed,
-                               r.pass ? "PASS" : "FAIL");
+      std::cerr << fmt::format("[{}/{}] {}: {}\n", finished, runs.size(), run_name(r.opt), r.pass ? "PASS" : "FAIL");
     }
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   size_t fails = 0;
   uint64_t total_cycles = 0, total_compared = 0;
-  std::cout << fmt::format("{:<8} {:>6} {:>7} {:>9} {:>12} {:>12}  {}\n", "config", "seed", "instrs", "cycles",
-                           "sim cyc/s", "compared", "result");
+  std::cout << fmt::format("{:<8} {:>6} {:<8} {:>7} {:>9} {:>12} {:>12}  {}\n", "config", "seed", "program",
+                           "instrs", "cycles", "sim cyc/s", "compared", "result");
   for (const Run& r : runs) {
     if (!r.pass) ++fails;
     total_cycles += r.cycles;
     total_compared += r.compared;
     if (o.soak_cycles) continue;  // thousands of rows: the totals say it
-    std::cout << fmt::format("{:<8} {:>6} {:>7} {:>9} {:>12.0f} {:>12}  {}\n", r.opt.config, r.opt.seed, r.instrs,
-                             r.cycles, r.secs > 0 ? r.cycles / r.secs : 0.0, r.compared, r.pass ? "PASS" : "FAIL");
+    std::cout << fmt::format("{:<8} {:>6} {:<8} {:>7} {:>9} {:>12.0f} {:>12}  {}\n", r.opt.config, r.opt.seed,
+                             r.opt.illegal ? "illegal" : "legal", r.instrs, r.cycles,
+                             r.secs > 0 ? r.cycles / r.secs : 0.0, r.compared, r.pass ? "PASS" : "FAIL");
   }
   std::cout << fmt::format("{} runs, {} passed, {} failed; {} cycles and {} transactions compared in {:.1f} s\n",
                            runs.size(), runs.size() - fails, fails, total_cycles, total_compared, wall);
@@ -195,7 +197,7 @@ int run_batch(const RegressOptions& o) {
                              fails == 0 && total_cycles >= o.soak_cycles ? "PASS" : "FAIL");
   for (const Run& r : runs) {
     if (r.pass) continue;
-    std::cout << fmt::format("FAIL {} seed {}: {}\n  reproduce: {}\n  log: {}\n", r.opt.config, r.opt.seed, r.failure,
+    std::cout << fmt::format("FAIL {}: {}\n  reproduce: {}\n  log: {}\n", run_name(r.opt), r.failure,
                              command_line(child_args(self, r.opt)), r.log);
   }
   if (!o.junit.empty()) {
@@ -204,8 +206,8 @@ int run_batch(const RegressOptions& o) {
     x << fmt::format("<testsuite name=\"loom-regress\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n", runs.size(),
                      fails, wall);
     for (const Run& r : runs) {
-      x << fmt::format("  <testcase classname=\"regress.{}\" name=\"seed{}\" time=\"{:.3f}\">", r.opt.config,
-                       r.opt.seed, r.secs);
+      x << fmt::format("  <testcase classname=\"regress.{}\" name=\"seed{}{}\" time=\"{:.3f}\">", r.opt.config,
+                       r.opt.seed, r.opt.illegal ? "-illegal" : "", r.secs);
       if (!r.pass)
         x << fmt::format("<failure message=\"{}\">reproduce: {}</failure>", xml_escape(r.failure),
                          xml_escape(command_line(child_args(self, r.opt))));

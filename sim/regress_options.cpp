@@ -37,7 +37,9 @@ std::vector<std::string> split_list(const std::string& s) {
 
 }  // namespace
 
-std::string run_name(const std::string& config, uint64_t seed) { return fmt::format("{}-seed{}", config, seed); }
+std::string run_name(const RunOptions& run) {
+  return fmt::format("{}-seed{}{}", run.config, run.seed, run.illegal ? "-illegal" : "");
+}
 
 std::vector<std::string> RunOptions::run_args() const {
   std::vector<std::string> a{"--out", out};
@@ -59,8 +61,9 @@ std::string reproduce_command(const std::string& exe, const RunOptions& run) {
 
 std::string regress_usage() {
   return "usage: loom-regress [--seeds N] [--first-seed S] [--configs tiny,small,medium] [--jobs J]\n"
-         "                    [--junit FILE] [--soak CYCLES] [RUN OPTIONS]\n"
+         "                    [--illegal-seeds N] [--junit FILE] [--soak CYCLES] [RUN OPTIONS]\n"
          "       loom-regress --one CONFIG SEED [RUN OPTIONS]\n"
+         "  --illegal-seeds N  also N programs per configuration with an injected error (as --illegal)\n"
          "run options:\n"
          "  --out DIR        reports, waveform windows and disassembly of failures (default regress)\n"
          "  --fault NAME     run a fault-injected core model (psum_late, on tiny)\n"
@@ -90,6 +93,8 @@ RegressOptions parse_regress_options(const std::vector<std::string>& args) {
       o.run.seed = to_u64("--one", args[++i]);
     } else if (a == "--seeds") {
       o.seeds = to_u64(a, next());
+    } else if (a == "--illegal-seeds") {
+      o.illegal_seeds = to_u64(a, next());
     } else if (a == "--first-seed") {
       o.first_seed = to_u64(a, next());
     } else if (a == "--configs") {

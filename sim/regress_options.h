@@ -31,6 +31,7 @@ struct RegressOptions {
   bool one = false;  // `--one CONFIG SEED`: a single run, in this process
   RunOptions run;    // config and seed unused in a batch
   uint64_t seeds = 20, first_seed = 1;
+  uint64_t illegal_seeds = 0;  // per configuration, after the legal ones (--illegal-seeds N)
   std::vector<std::string> configs{"tiny", "small", "medium"};
   unsigned jobs = 1;
   std::string junit;
@@ -47,7 +48,8 @@ std::string regress_usage();
 // `EXE --one CONFIG SEED <run_args()>`, the command that reproduces a run.
 std::string reproduce_command(const std::string& exe, const RunOptions& run);
 
-// "tiny-seed3": the name of a run's logs, reports and waveforms.
-std::string run_name(const std::string& config, uint64_t seed);
+// "tiny-seed3" ("tiny-seed3-illegal"): the name of a run's logs, reports and
+// waveforms.
+std::string run_name(const RunOptions& run);
 
 }  // namespace loom::regress

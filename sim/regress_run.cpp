@@ -22,11 +22,12 @@ namespace fs = std::filesystem;
 
 // The memories' latencies and backpressure, drawn from the seed too, so one
 // seed reproduces the whole run.
-CoreCosimRequest request_for(const Config& cfg, uint64_t seed, const RandomProgram& rp, const std::string& out) {
+CoreCosimRequest request_for(const Config& cfg, const RunOptions& opt, const RandomProgram& rp) {
+  const uint64_t seed = opt.seed;
   std::mt19937_64 rng(seed * 0x2545f4914f6cdd1dull + 1);
   auto uni = [&](uint32_t lo, uint32_t hi) { return std::uniform_int_distribution<uint32_t>(lo, hi)(rng); };
   CoreCosimRequest r;
-  r.name = run_name(cfg.name, seed);
+  r.name = run_name(opt);
   r.program = encode_program(rp.program);
   r.prog_base = rp.prog_base;
   r.dram_base = rp.dram_base;
@@ -40,7 +41,7 @@ CoreCosimRequest request_for(const Config& cfg, uint64_t seed, const RandomProgr
   r.dram.seed = seed;
   r.ifetch.read_latency = uni(1, 30);
   r.ifetch.seed = seed + 1;
-  r.out_dir = out;
+  r.out_dir = opt.out;
   return r;
 }
 
@@ -68,7 +69,7 @@ int run_one(const RunOptions& opt) {
   }
   const RandomProgram rp = random_program(cfg, opt.seed, po);
   const CoreFactory f = factory_for(opt);
-  CoreCosimRequest req = request_for(cfg, opt.seed, rp, opt.out);
+  CoreCosimRequest req = request_for(cfg, opt, rp);
   apply_profile(opt.profile, opt.seed, req.dram, req.ifetch);
   // Robustness draws from a generator of their own: the seed's program and
   // memory draws stay those of a plain run.

@@ -130,7 +130,8 @@ TEST(CoreRobust, ExtremeMemoryProfilesPass) {
 // waited for that offer to be accepted, which a halted queue never does, so
 // the core never reported the error (RTL and model alike: busy forever,
 // the watchdog does not run in the drain). Now the offer to a halted queue
-// is dropped and the core stops with DRAM_WINDOW at that load.
+// lapses (docs/sequencer.md "Errors") and the core stops with DRAM_WINDOW
+// at that load.
 TEST(CoreRobust, ErrorWhileOfferingToTheHaltedDmaQueueEnds) {
   const Config& cfg = config_by_name("tiny");
   RandomProgramOptions po;

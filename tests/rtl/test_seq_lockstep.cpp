@@ -32,12 +32,11 @@
 #include "loom/kernels.h"
 #include "loom/sequencer_model.h"
 #include "verilated.h"
+#include "seq_bench.h"
 #include "vl_bytes.h"
 
 namespace {
 
-constexpr uint32_t kDB = LOOM_UT_DB;  // fetch bus bytes
-constexpr uint32_t kP = 8, kSb = 4096, kBanks = 4, kEntries = 64, kSems = 16;
 // Fetch and queue parameters: the RTL's defaults unless the build gives
 // others (the same -G values as the Verilated model, seq_lockstep.cmake).
 #ifndef LOOM_UT_FETCH
@@ -49,15 +48,6 @@ constexpr uint32_t kP = 8, kSb = 4096, kBanks = 4, kEntries = 64, kSems = 16;
 constexpr uint32_t kFetch[3] = {LOOM_UT_FETCH};  // FetchBufDepth, FetchBurstInstrs, FetchMaxBursts
 constexpr uint32_t kQueues[4] = {LOOM_UT_QUEUES};  // Pe/Act/DmaQueueDepth, InflightDepth
 constexpr uint64_t kFb = std::max<uint64_t>(kFetch[1] * 32, kDB);  // fetch burst window
-constexpr uint64_t kProgBase = 0x4000;
-constexpr uint64_t kWinBase = 0x1000, kWinLimit = 0x100000;
-
-uint64_t Seed(uint64_t dflt) {
-  const char* s = std::getenv("LOOM_SEED");
-  const uint64_t seed = s ? std::strtoull(s, nullptr, 0) : dflt;
-  std::printf("seed %llu (LOOM_SEED overrides)\n", (unsigned long long)seed);
-  return seed;
-}
 
 loom::SequencerParams ModelParams() {
   loom::SequencerParams p;  // the RTL's defaults, and the -G values of seq_lockstep.cmake
@@ -76,28 +66,6 @@ loom::SequencerParams ModelParams() {
   p.inflight_depth = kQueues[3];
   return p;
 }
-
-std::vector<loom::InstrWords> Words(const std::vector<loom::Instr>& prog) {
-  std::vector<loom::InstrWords> out;
-  for (const loom::Instr& i : prog) out.push_back(loom::encode(i));
-  return out;
-}
-std::vector<loom::InstrWords> Asm(const std::string& text) { return Words(loom::assemble(text)); }
-
-// --- Engine stubs -----------------------------------------------------------
-
-struct EngineCfg {
-  uint32_t lat_min = 1, lat_max = 1;  // accept -> completion cycles
-  double ready = 1.0;                 // probability of ready per cycle
-  uint32_t capacity = 4;              // commands accepted and not completed
-};
-
-struct Pending {
-  uint64_t done_at;
-  uint32_t index;  // instruction index (from obs_issue_index_o)
-  uint16_t tag;
-  uint32_t err;  // DMA completion code
-};
 
 struct Cfg {
   loom::AxiMemConfig mem;
@@ -118,27 +86,19 @@ Cfg FastCfg(uint32_t latency = 10) {
 class Lockstep {
  public:
   explicit Lockstep(const Cfg& cfg)
-      : cfg_(cfg), mem_(cfg.mem), mmem_(cfg.mem), model_(ModelParams()), rng_(cfg.seed * 31 + 5) {
+      : cfg_(cfg),
+        mem_(cfg.mem),
+        mmem_(cfg.mem),
+        model_(ModelParams()),
+        stubs_(cfg.pe, cfg.act, cfg.dma, cfg.seed) {
     ctx_ = std::make_unique<VerilatedContext>();
     dut_ = std::make_unique<Vsequencer>(ctx_.get(), "seq");
-    dut_->clk_i = 0;
-    dut_->rst_ni = 1;
-    dut_->eval();
-    dut_->rst_ni = 0;  // a real falling edge: the asynchronous reset fires
-    dut_->eval();
-    dut_->clk_i = 1;
-    dut_->eval();
-    dut_->clk_i = 0;
-    dut_->rst_ni = 1;
-    dut_->eval();
+    ResetSequencer(*dut_);
   }
   ~Lockstep() { dut_->final(); }
 
   void Load(const std::vector<loom::InstrWords>& prog, uint64_t base = kProgBase) {
-    std::vector<uint8_t> bytes;
-    for (const auto& w : prog)
-      for (uint64_t x : w)
-        for (int b = 0; b < 8; ++b) bytes.push_back(uint8_t(x >> (8 * b)));
+    const std::vector<uint8_t> bytes = ProgramBytes(prog);
     mem_.write(base, bytes);
     mmem_.write(base, bytes);
   }
@@ -171,25 +131,22 @@ class Lockstep {
   void Step() {
     // --- Inputs of this cycle (the stubs' state and random draws).
     loom::SeqCycleIn in = ctl_;
-    const bool ldw_ret = !pe_ldw_.empty() && pe_ldw_.front().done_at <= cycle_;
-    const bool mm_ret = !pe_mm_.empty() && pe_mm_.front().done_at <= cycle_;
-    in.pe_ldw_retire = ldw_ret;
-    in.pe_ldw_retire_tag = ldw_ret ? pe_ldw_.front().tag : 0;
-    in.pe_mm_retire = mm_ret;
-    in.pe_mm_retire_tag = mm_ret ? pe_mm_.front().tag : 0;
-    in.pe_busy = !pe_ldw_.empty() || !pe_mm_.empty();
-    in.pe_cmd_ready = pe_ldw_.size() + pe_mm_.size() < cfg_.pe.capacity && Chance(cfg_.pe.ready);
-    in.act_done = !act_.empty() && act_.front().done_at <= cycle_;
-    in.act_busy = !act_.empty();
-    in.act_cmd_ready = act_.size() < cfg_.act.capacity && Chance(cfg_.act.ready);
-    in.dma_busy = false;
+    const EngineStubs::Out st = stubs_.Drive(cycle_);
+    in.pe_ldw_retire = st.ldw_retire;
+    in.pe_ldw_retire_tag = st.ldw_tag;
+    in.pe_mm_retire = st.mm_retire;
+    in.pe_mm_retire_tag = st.mm_tag;
+    in.pe_busy = st.pe_busy;
+    in.pe_cmd_ready = st.pe_ready;
+    in.act_done = st.act_done;
+    in.act_busy = st.act_busy;
+    in.act_cmd_ready = st.act_ready;
+    in.dma_busy = st.dma_busy;
     for (int q = 0; q < 2; ++q) {
-      in.dma_cpl_valid[q] = !dma_[q].empty() && !halted_[q] && dma_[q].front().done_at <= cycle_;
-      in.dma_cpl_err[q] = in.dma_cpl_valid[q] ? uint8_t(dma_[q].front().err) : 0;
-      if (!halted_[q] && !dma_[q].empty()) in.dma_busy = true;
-      in.dma_desc_ready[q] =
-          !halted_[q] && dma_[q].size() < cfg_.dma.capacity && Chance(cfg_.dma.ready);
-      in.dma_halted[q] = halted_[q];
+      in.dma_cpl_valid[q] = st.cpl[q];
+      in.dma_cpl_err[q] = st.cpl_err[q];
+      in.dma_desc_ready[q] = st.dma_ready[q];
+      in.dma_halted[q] = st.halted[q];
     }
     const loom::AxiSlaveOut& so = mem_.outputs();
     in.axi = mmem_.outputs();
@@ -234,35 +191,19 @@ class Lockstep {
 
     // --- Stubs: accept on the RTL's handshakes, complete at the edge.
     if (d.pe_cmd_valid_o && d.pe_cmd_ready_i) {
-      const bool mm = ((d.pe_cmd_o >> 52) & 3) == 1;
-      auto& list = mm ? pe_mm_ : pe_ldw_;
-      uint64_t t = cycle_ + Lat(cfg_.pe);
-      if (!list.empty()) t = std::max(t, list.back().done_at + 1);
-      list.push_back({t, d.obs_issue_index_o[0], pe_tag_++, 0});
+      stubs_.AcceptPe(cycle_, ((d.pe_cmd_o >> 52) & 3) == 1, d.obs_issue_index_o[0]);
       ++accepted_;
     }
     if (d.act_cmd_valid_o && d.act_cmd_ready_i) {
-      uint64_t t = cycle_ + Lat(cfg_.act);
-      if (!act_.empty()) t = std::max(t, act_.back().done_at + 1);
-      act_.push_back({t, d.obs_issue_index_o[1], 0, 0});
+      stubs_.AcceptAct(cycle_, d.obs_issue_index_o[1]);
       ++accepted_;
     }
     for (int q = 0; q < 2; ++q) {
       if (!((d.dma_desc_valid_o >> q) & 1) || !((d.dma_desc_ready_i >> q) & 1)) continue;
-      const uint32_t n = d.obs_issue_index_o[2 + q];
-      uint64_t t = cycle_ + (dma_lat_.count(n) ? dma_lat_[n] : Lat(cfg_.dma));
-      if (!dma_[q].empty()) t = std::max(t, dma_[q].back().done_at + 1);
-      dma_[q].push_back({t, n, 0, dma_err_.count(n) ? dma_err_[n] : 0u});
+      stubs_.AcceptDma(cycle_, q, d.obs_issue_index_o[2 + q]);
       ++accepted_;
     }
-    if (ldw_ret) pe_ldw_.pop_front();
-    if (mm_ret) pe_mm_.pop_front();
-    if (in.act_done) act_.pop_front();
-    for (int q = 0; q < 2; ++q)
-      if (in.dma_cpl_valid[q]) {
-        if (dma_[q].front().err != 0) halted_[q] = true;
-        dma_[q].pop_front();
-      }
+    stubs_.Edge(st);
     if (d.done_pulse_o) ++done_pulses_;
     if (d.error_pulse_o) ++error_pulses_;
     if (d.obs_dispatch_valid_o) ++dispatches_;
@@ -301,25 +242,14 @@ class Lockstep {
   loom::SequencerModel model_;
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Vsequencer> dut_;
-  std::mt19937_64 rng_;
+  EngineStubs stubs_;
   loom::SeqCycleIn ctl_;  // start and the control inputs
   uint64_t cycle_ = 0;
   bool failed_ = false;
   uint64_t pins_ = 0;  // pin comparisons made
   uint64_t accepted_ = 0, dispatches_ = 0, done_pulses_ = 0, error_pulses_ = 0;
 
-  std::deque<Pending> pe_ldw_, pe_mm_, act_, dma_[2];
-  bool halted_[2] = {false, false};
-  uint16_t pe_tag_ = 0;
-  std::map<uint32_t, uint32_t> dma_err_;  // instruction index -> DMA completion code
-  std::map<uint32_t, uint32_t> dma_lat_;  // instruction index -> latency
-
  private:
-  bool Chance(double p) { return p >= 1.0 || std::uniform_real_distribution<>(0, 1)(rng_) < p; }
-  uint32_t Lat(const EngineCfg& c) {
-    return c.lat_min + uint32_t(rng_() % (c.lat_max - c.lat_min + 1));
-  }
-
   void Pin(const char* name, uint64_t rtl, uint64_t model) {
     ++pins_;
     if (failed_ || rtl == model) return;
@@ -608,7 +538,7 @@ void RandomRun(uint64_t seed) {
   Lockstep b(c);
   if (fail == 0)
     for (uint32_t n = 0; n < prog.size(); ++n)
-      if (U(0, 5) == 0) b.dma_err_[n] = U(1, 5);
+      if (U(0, 5) == 0) b.stubs_.dma_err[n] = U(1, 5);
   b.Load(prog, base);
   b.Start(uint32_t(prog.size()), base, watchdog, kWinBase, limit);
   ASSERT_TRUE(b.Run(600000)) << "no end after 600000 cycles, or a pin mismatch";
@@ -620,10 +550,10 @@ void RandomRun(uint64_t seed) {
     EXPECT_TRUE(b.dut_->error_o);
   }
   // A restart right away (stale fetch bursts may still be on the bus).
-  b.dma_err_.clear();
+  b.stubs_.dma_err.clear();
   for (int q = 0; q < 2; ++q) {  // a halted DMA queue is reset (its stranded descriptors go)
-    if (b.halted_[q]) b.dma_[q].clear();
-    b.halted_[q] = false;
+    if (b.stubs_.halted[q]) b.stubs_.dma[q].clear();
+    b.stubs_.halted[q] = false;
   }
   auto prog2 = RandomProgram(rng, int(U(5, 40)));
   b.Load(prog2, kProgBase + 0x10000);
@@ -742,7 +672,7 @@ TEST(SeqLockstep, DmaErrors) {
     const auto prog =
         Asm(DmaLoad(0, "signal=s0") + DmaLoad(1, "signal=s1") + DmaLoad(0, "signal=s0") +
             "ldw sbuf=0 k=8 m=8 wait=s0>=2\nend wait=s1>=1\n");
-    b.dma_err_[2] = dma;
+    b.stubs_.dma_err[2] = dma;
     b.Load(prog);
     b.Start(uint32_t(prog.size()));
     ASSERT_TRUE(b.Run());
@@ -753,10 +683,10 @@ TEST(SeqLockstep, DmaErrors) {
     Lockstep b(FastCfg());
     const auto prog = Asm(DmaLoad(first, "wait=s0>=1") + DmaLoad(1 - first, "wait=s0>=1") +
                           "sync engine=seq signal=s0\nend\n");
-    b.dma_err_[0] = 4;
-    b.dma_err_[1] = 5;
-    b.dma_lat_[0] = 20;
-    b.dma_lat_[1] = 20;
+    b.stubs_.dma_err[0] = 4;
+    b.stubs_.dma_err[1] = 5;
+    b.stubs_.dma_lat[0] = 20;
+    b.stubs_.dma_lat[1] = 20;
     b.Load(prog);
     b.Start(uint32_t(prog.size()));
     ASSERT_TRUE(b.Run());

@@ -29,25 +29,15 @@
 #include "loom/axi_mem.h"
 #include "loom/isa.h"
 #include "verilated.h"
+#include "seq_bench.h"
 #include "vl_bytes.h"
 
 namespace {
 
-constexpr uint32_t kDB = LOOM_UT_DB;  // fetch bus bytes
-constexpr uint32_t kP = 8, kSb = 4096, kBanks = 4, kEntries = 64, kSems = 16;
 constexpr uint32_t kFetchBuf = 16, kBurstInstrs = 4;                  // sequencer defaults
 constexpr uint64_t kFb = std::max<uint64_t>(kBurstInstrs * 32, kDB);  // fetch burst window
-constexpr uint64_t kProgBase = 0x4000;
-constexpr uint64_t kWinBase = 0x1000, kWinLimit = 0x100000;
 
 enum Q { kPe = 0, kAct = 1, kDma0 = 2, kDma1 = 3 };  // engine queues (obs_issue bit)
-
-uint64_t Seed(uint64_t dflt) {
-  const char* s = std::getenv("LOOM_SEED");
-  const uint64_t seed = s ? std::strtoull(s, nullptr, 0) : dflt;
-  std::printf("seed %llu (LOOM_SEED overrides)\n", (unsigned long long)seed);
-  return seed;
-}
 
 // --- The program as the bench sees it ---------------------------------------
 
@@ -78,28 +68,6 @@ Info InfoOf(const loom::InstrWords& w) {
   return i;
 }
 
-std::vector<loom::InstrWords> Words(const std::vector<loom::Instr>& prog) {
-  std::vector<loom::InstrWords> out;
-  for (const loom::Instr& i : prog) out.push_back(loom::encode(i));
-  return out;
-}
-std::vector<loom::InstrWords> Asm(const std::string& text) { return Words(loom::assemble(text)); }
-
-// --- Engine stubs -----------------------------------------------------------
-
-struct EngineCfg {
-  uint32_t lat_min = 1, lat_max = 1;  // accept -> completion cycles
-  double ready = 1.0;                 // probability of ready per cycle
-  uint32_t capacity = 4;              // commands accepted and not completed
-};
-
-struct Pending {
-  uint64_t done_at;
-  uint32_t index;  // instruction index
-  uint16_t tag;
-  uint32_t err;  // DMA completion code
-};
-
 struct BenchCfg {
   loom::AxiMemConfig mem;
   EngineCfg pe, act, dma;
@@ -112,30 +80,17 @@ struct BenchCfg {
 
 class Bench {
  public:
-  explicit Bench(const BenchCfg& cfg) : cfg_(cfg), mem_(cfg.mem), rng_(cfg.seed * 31 + 5) {
+  explicit Bench(const BenchCfg& cfg) : cfg_(cfg), mem_(cfg.mem), stubs_(cfg.pe, cfg.act, cfg.dma, cfg.seed) {
     ctx_ = std::make_unique<VerilatedContext>();
     dut_ = std::make_unique<Vsequencer>(ctx_.get(), "seq");
-    dut_->clk_i = 0;
-    dut_->rst_ni = 1;
-    dut_->eval();
-    dut_->rst_ni = 0;  // a real falling edge: the asynchronous reset fires
-    dut_->eval();
-    dut_->clk_i = 1;
-    dut_->eval();
-    dut_->clk_i = 0;
-    dut_->rst_ni = 1;
-    dut_->eval();
+    ResetSequencer(*dut_);
   }
   ~Bench() { dut_->final(); }
 
   // Program at `base` (also words past the length may be written, e.g. to
   // show they are never executed).
   void Load(const std::vector<loom::InstrWords>& prog, uint64_t base = kProgBase) {
-    std::vector<uint8_t> bytes;
-    for (const auto& w : prog)
-      for (uint64_t x : w)
-        for (int b = 0; b < 8; ++b) bytes.push_back(uint8_t(x >> (8 * b)));
-    mem_.write(base, bytes);
+    mem_.write(base, ProgramBytes(prog));
     prog_.clear();
     for (const auto& w : prog) prog_.push_back(InfoOf(w));
   }
@@ -196,37 +151,28 @@ class Bench {
     dut_->m_axi_if_rresp_i = so.r_resp;
     dut_->m_axi_if_rlast_i = so.r_last;
 
-    // PE: LDW and MM retire in their own orders.
-    const bool ldw_ret = !pe_ldw_.empty() && pe_ldw_.front().done_at <= cycle_;
-    const bool mm_ret = !pe_mm_.empty() && pe_mm_.front().done_at <= cycle_ && !stall_mm_;
-    dut_->pe_ldw_retire_i = ldw_ret;
-    dut_->pe_ldw_retire_tag_i = ldw_ret ? pe_ldw_.front().tag + tag_skew_ : 0;
-    dut_->pe_mm_retire_i = mm_ret;
-    dut_->pe_mm_retire_tag_i = mm_ret ? pe_mm_.front().tag : 0;
-    dut_->pe_busy_i = !pe_ldw_.empty() || !pe_mm_.empty();
-    dut_->pe_cmd_ready_i =
-        pe_ldw_.size() + pe_mm_.size() < cfg_.pe.capacity && Chance(cfg_.pe.ready);
-    // ACT: in order.
-    const bool act_done = !act_.empty() && act_.front().done_at <= cycle_;
-    dut_->act_done_i = act_done;
-    dut_->act_busy_i = !act_.empty();
-    dut_->act_cmd_ready_i = act_.size() < cfg_.act.capacity && Chance(cfg_.act.ready);
-    // DMA: per queue in order; a queue halts after an error completion.
+    // The engines (seq_bench.h); a wrong LDW retire tag for the death test.
+    const EngineStubs::Out st = stubs_.Drive(cycle_);
+    const bool ldw_ret = st.ldw_retire, mm_ret = st.mm_retire, act_done = st.act_done;
     uint32_t cpl = 0, cpl_err = 0, dready = 0;
-    bool dbusy = false;
     for (int q = 0; q < 2; ++q) {
-      if (!dma_[q].empty() && !halted_[q] && dma_[q].front().done_at <= cycle_) {
-        cpl |= 1u << q;
-        cpl_err |= dma_[q].front().err << (4 * q);
-      }
-      if (!halted_[q] && !dma_[q].empty()) dbusy = true;
-      if (!halted_[q] && dma_[q].size() < cfg_.dma.capacity && Chance(cfg_.dma.ready))
-        dready |= 1u << q;
+      cpl |= uint32_t(st.cpl[q]) << q;
+      cpl_err |= uint32_t(st.cpl_err[q]) << (4 * q);
+      dready |= uint32_t(st.dma_ready[q]) << q;
     }
+    dut_->pe_ldw_retire_i = ldw_ret;
+    dut_->pe_ldw_retire_tag_i = ldw_ret ? st.ldw_tag + tag_skew_ : 0;
+    dut_->pe_mm_retire_i = mm_ret;
+    dut_->pe_mm_retire_tag_i = st.mm_tag;
+    dut_->pe_busy_i = st.pe_busy;
+    dut_->pe_cmd_ready_i = st.pe_ready;
+    dut_->act_done_i = act_done;
+    dut_->act_busy_i = st.act_busy;
+    dut_->act_cmd_ready_i = st.act_ready;
     dut_->dma_cpl_valid_i = cpl;
     dut_->dma_cpl_err_i = cpl_err;
-    dut_->dma_busy_i = dbusy;
-    dut_->dma_halted_i = (halted_[0] ? 1 : 0) | (halted_[1] ? 2 : 0);
+    dut_->dma_busy_i = st.dma_busy;
+    dut_->dma_halted_i = uint32_t(st.halted[0]) | uint32_t(st.halted[1]) << 1;
     dut_->dma_desc_ready_i = dready;
     dut_->eval();
 
@@ -248,20 +194,14 @@ class Bench {
     if (dut_->pe_cmd_valid_o && dut_->pe_cmd_ready_i) {
       const uint64_t cmd = dut_->pe_cmd_o;
       const uint32_t n = Accept(kPe, [&](const Info& i) { return cmd == i.w[1]; });
-      const bool mm = ((cmd >> 52) & 3) == 1;
-      auto& list = mm ? pe_mm_ : pe_ldw_;
-      uint64_t t = cycle_ + Lat(cfg_.pe);
-      if (!list.empty()) t = std::max(t, list.back().done_at + 1);
-      list.push_back({t, n, pe_tag_++, 0});
+      stubs_.AcceptPe(cycle_, ((cmd >> 52) & 3) == 1, n);
     }
     if (dut_->act_cmd_valid_o && dut_->act_cmd_ready_i) {
       loom::InstrWords got{};
       for (int k = 0; k < 4; ++k)
         got[k] = uint64_t(dut_->act_cmd_o[2 * k]) | uint64_t(dut_->act_cmd_o[2 * k + 1]) << 32;
       const uint32_t n = Accept(kAct, [&](const Info& i) { return got == Payload(i.w); });
-      uint64_t t = cycle_ + Lat(cfg_.act);
-      if (!act_.empty()) t = std::max(t, act_.back().done_at + 1);
-      act_.push_back({t, n, 0, 0});
+      stubs_.AcceptAct(cycle_, n);
     }
     for (int q = 0; q < 2; ++q) {
       if (!((dut_->dma_desc_valid_o >> q) & 1) || !((dut_->dma_desc_ready_i >> q) & 1)) continue;
@@ -270,20 +210,9 @@ class Bench {
         got[k] = uint64_t(dut_->dma_desc_o[8 * q + 2 * k]) |
                  uint64_t(dut_->dma_desc_o[8 * q + 2 * k + 1]) << 32;
       const uint32_t n = Accept(kDma0 + q, [&](const Info& i) { return got == Payload(i.w); });
-      uint64_t t = cycle_ + Lat(cfg_.dma);
-      if (dma_lat_.count(n)) t = cycle_ + dma_lat_[n];
-      if (!dma_[q].empty()) t = std::max(t, dma_[q].back().done_at + 1);
-      dma_[q].push_back({t, n, 0, dma_err_.count(n) ? dma_err_[n] : 0u});
+      stubs_.AcceptDma(cycle_, q, n);
     }
-    // Completions take effect at the edge.
-    if (ldw_ret) pe_ldw_.pop_front();
-    if (mm_ret) pe_mm_.pop_front();
-    if (act_done) act_.pop_front();
-    for (int q = 0; q < 2; ++q)
-      if ((cpl >> q) & 1) {
-        if (dma_[q].front().err != 0) halted_[q] = true;
-        dma_[q].pop_front();
-      }
+    stubs_.Edge(st);  // completions take effect at the edge
 
     mem_.tick(mo);
     dut_->clk_i = 1;
@@ -318,20 +247,13 @@ class Bench {
   loom::AxiMem mem_;
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Vsequencer> dut_;
-  std::mt19937_64 rng_;
+  EngineStubs stubs_;
   uint64_t cycle_ = 0;
   bool start_ = false;
   std::vector<Info> prog_;
   uint32_t len_ = 0;
 
-  // Stubs.
-  std::deque<Pending> pe_ldw_, pe_mm_, act_, dma_[2];
-  bool halted_[2] = {false, false};
-  uint16_t pe_tag_ = 0;
-  uint16_t tag_skew_ = 0;                 // a wrong retire tag (death test)
-  bool stall_mm_ = false;                 // hold MM retires back
-  std::map<uint32_t, uint32_t> dma_err_;  // instruction index -> DMA completion code
-  std::map<uint32_t, uint32_t> dma_lat_;  // instruction index -> latency
+  uint16_t tag_skew_ = 0;  // a wrong retire tag (death test)
 
   // What the bench saw.
   std::vector<uint64_t> ar_cycles_, r_cycles_;
@@ -346,11 +268,6 @@ class Bench {
   bool check_sems_ = true;
 
  private:
-  bool Chance(double p) { return p >= 1.0 || std::uniform_real_distribution<>(0, 1)(rng_) < p; }
-  uint32_t Lat(const EngineCfg& c) {
-    return c.lat_min + uint32_t(rng_() % (c.lat_max - c.lat_min + 1));
-  }
-
   // The k-th command of engine e is the k-th non-SYNC instruction of its
   // queue; its bits must be the instruction's.
   uint32_t Accept(int e, const std::function<bool(const Info&)>& same) {
@@ -375,11 +292,11 @@ class Bench {
       if (n < completed_.size()) completed_[n] = cycle_;
       if (n < prog_.size() && prog_[n].sig_inc) delta[prog_[n].sig_sem] += prog_[n].sig_inc;
     };
-    if (ldw_ret) complete(pe_ldw_.front().index);
-    if (mm_ret) complete(pe_mm_.front().index);
-    if (act_done) complete(act_.front().index);
+    if (ldw_ret) complete(stubs_.pe_ldw.front().index);
+    if (mm_ret) complete(stubs_.pe_mm.front().index);
+    if (act_done) complete(stubs_.act.front().index);
     for (int q = 0; q < 2; ++q)
-      if (((cpl >> q) & 1) && ((cpl_err >> (4 * q)) & 15) == 0) complete(dma_[q].front().index);
+      if (((cpl >> q) & 1) && ((cpl_err >> (4 * q)) & 15) == 0) complete(stubs_.dma[q].front().index);
 
     // Dispatch: in program order, into the right queue.
     if (dut_->obs_dispatch_valid_o) {
@@ -457,8 +374,8 @@ class Bench {
       EXPECT_FALSE(dut_->pe_cmd_valid_o || dut_->act_cmd_valid_o || dut_->dma_desc_valid_o);
     }
     if (dut_->done_o) {
-      EXPECT_TRUE(pe_ldw_.empty() && pe_mm_.empty() && act_.empty() && dma_[0].empty() &&
-                  dma_[1].empty())
+      EXPECT_TRUE(stubs_.pe_ldw.empty() && stubs_.pe_mm.empty() && stubs_.act.empty() &&
+                  stubs_.dma[0].empty() && stubs_.dma[1].empty())
           << "done while an engine is busy";
     }
   }
@@ -783,7 +700,7 @@ TEST(Sequencer, DmaErrors) {
     const auto prog =
         Asm(DmaLoad(0, "signal=s0") + DmaLoad(1, "signal=s1") + DmaLoad(0, "signal=s0") +
             "ldw sbuf=0 k=8 m=8 wait=s0>=2\nend wait=s1>=1\n");
-    b.dma_err_[2] = dma;
+    b.stubs_.dma_err[2] = dma;
     b.Load(prog);
     b.Start(uint32_t(prog.size()));
     ASSERT_TRUE(b.Run());
@@ -797,10 +714,10 @@ TEST(Sequencer, DmaErrors) {
     // equal latencies, complete in one cycle.
     const auto prog = Asm(DmaLoad(first, "wait=s0>=1") + DmaLoad(1 - first, "wait=s0>=1") +
                           "sync engine=seq signal=s0\nend\n");
-    b.dma_err_[0] = 4;  // SLVERR
-    b.dma_err_[1] = 5;  // DECERR
-    b.dma_lat_[0] = 20;
-    b.dma_lat_[1] = 20;
+    b.stubs_.dma_err[0] = 4;  // SLVERR
+    b.stubs_.dma_err[1] = 5;  // DECERR
+    b.stubs_.dma_lat[0] = 20;
+    b.stubs_.dma_lat[1] = 20;
     b.Load(prog);
     b.Start(uint32_t(prog.size()));
     ASSERT_TRUE(b.Run());
