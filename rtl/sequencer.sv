@@ -275,7 +275,10 @@ module sequencer #(
   logic [NQ-1:0]        offer_q;
   // ... except by a halted DMA queue, which accepts nothing until the next
   // start (dma.md): its offer lapses, the descriptor goes with the queue.
-  logic [NQ-1:0]        offer_live;
+  // The mask is applied to offer_q's next value, not to offer_q itself, so
+  // the command outputs stay free of a same-cycle path from dma_halted_i
+  // (the whole-core model needs the sequencer's outputs to depend on no
+  // engine input of the same cycle). The offer ends the cycle after.
   logic [NQ-1:0]        h_issue, h_ready, h_sync_done;
   logic [NQ*32-1:0]     h_idx;
   logic [NQ*256-1:0]    h_word;
@@ -306,7 +309,7 @@ module sequencer #(
     assign h_wait_ok[e] = wait_ok(q_rdata[e*QW + 8 +: 21], sem);
     // After an error stop, only a command still offered from before is issued.
     assign h_issue[e]   = running ? h_valid[e] && !h_sync[e] && h_wait_ok[e] && h_infl_ok[e]
-                                  : offer_live[e];
+                                  : offer_q[e];
     assign h_sync_done[e] = h_valid[e] && h_sync[e] && h_wait_ok[e] && h_infl_empty[e];
     assign q_pop[e]     = (h_issue[e] && h_ready[e]) || h_sync_done[e];
   end
@@ -317,7 +320,6 @@ module sequencer #(
   assign h_infl_ok    = {!i_full[4], !i_full[3], !i_full[2], h_pe_mm ? !i_full[1] : !i_full[0]};
   assign h_infl_empty = {i_empty[4], i_empty[3], i_empty[2], i_empty[0] && i_empty[1]};
   assign h_ready      = {dma_desc_ready_i[1], dma_desc_ready_i[0], act_cmd_ready_i, pe_cmd_ready_i};
-  assign offer_live   = offer_q & {~dma_halted_i, 2'b11};
 
   assign pe_cmd_valid_o   = h_issue[0];
   assign pe_cmd_o         = h_word[0*256 + 64 +: 64];
@@ -497,7 +499,7 @@ module sequencer #(
     end else begin
       done_pulse_q  <= 1'b0;
       error_pulse_q <= 1'b0;
-      offer_q       <= h_issue & ~h_ready;
+      offer_q       <= h_issue & ~h_ready & {~dma_halted_i, 2'b11};
       if (pe_cmd_valid_o && pe_cmd_ready_i) pe_tag_q <= pe_tag_q + 16'd1;
       if (can_start) begin
         state_q    <= StRun;
@@ -519,7 +521,7 @@ module sequencer #(
             end
           end
           StDrain: begin
-            if (!pe_busy_i && !act_busy_i && !dma_busy_i && offer_live == '0) begin
+            if (!pe_busy_i && !act_busy_i && !dma_busy_i && offer_q == '0) begin
               state_q       <= StError;
               error_pulse_q <= 1'b1;
             end
@@ -573,7 +575,7 @@ module sequencer #(
   // Only legal instructions reach a queue; commands leave only while running,
   // or while draining if they were offered before the stop.
   SeqDrainOffer_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !running |-> (h_issue & ~offer_live) == '0);
+      !running |-> (h_issue & ~offer_q) == '0);
   SeqPushLegal_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
       (q_push != '0) |-> (running && d_code == '0 && f_fault == '0));
   SeqIssueRunning_A: assert property (@(posedge clk_i) disable iff (!rst_ni)

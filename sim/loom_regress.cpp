@@ -5,7 +5,9 @@
 // `--one CONFIG SEED` mode, regress_run.h: a Verilated model per process,
 // never threads), then prints a summary table, writes JUnit XML, and for
 // every failure the report, waveform window, disassembly and the command
-// that reproduces it. Exit status 1 if any run failed, 2 on a usage error.
+// that reproduces it. `--soak CYCLES` keeps starting seeds until that many
+// cycles have been co-simulated. Exit status 1 if any run failed (or a soak
+// fell short), 2 on a usage error.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>

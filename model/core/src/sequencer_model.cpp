@@ -240,9 +240,6 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   const std::array<bool, 4> h_ready = {in.pe_cmd_ready, in.act_cmd_ready, in.dma_desc_ready[0],
                                        in.dma_desc_ready[1]};
   const bool h_pe_mm = s.q[0].head().w[0] & 1;
-  // A held offer lapses on a halted DMA queue (it accepts nothing until the next start).
-  const std::array<bool, 4> offer_live = {s.offer[0], s.offer[1], s.offer[2] && !in.dma_halted[0],
-                                          s.offer[3] && !in.dma_halted[1]};
   std::array<bool, 4> h_valid{}, h_wait_ok{}, h_issue{}, h_sync_done{}, q_pop{};
   for (int e = 0; e < 4; ++e) {
     const QEntry& h = s.q[e].head();
@@ -251,7 +248,7 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
     const bool sync = Op(h.w) == 0x03;
     h_valid[e] = running && !s.q[e].empty();
     h_wait_ok[e] = wait_ok(h.w);
-    h_issue[e] = running ? h_valid[e] && !sync && h_wait_ok[e] && infl_ok : offer_live[e];
+    h_issue[e] = running ? h_valid[e] && !sync && h_wait_ok[e] && infl_ok : s.offer[e];
     h_sync_done[e] = h_valid[e] && sync && h_wait_ok[e] && infl_empty;
     q_pop[e] = (h_issue[e] && h_ready[e]) || h_sync_done[e];
   }
@@ -504,7 +501,7 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   }
 
   // ===== Sequencer: the edge =====
-  const bool offer_pending = offer_live[0] || offer_live[1] || offer_live[2] || offer_live[3];
+  const bool offer_pending = s.offer[0] || s.offer[1] || s.offer[2] || s.offer[3];
   for (int k = 0; k < 5; ++k) {  // (before the queues move their heads)
     const int qi = k == 0 ? 0 : k - 1;
     const QEntry& h = s.q[qi].head();
@@ -515,7 +512,9 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
     const QEntry qe{s.dec_idx, fw};
     const bool held = h_issue[e] && !h_ready[e];
     s.q[e].edge(can_start || (s.state != St::kRun && !held), q_push[e], qe, q_pop[e]);
-    s.offer[e] = held;
+    // A held offer lapses on a halted DMA queue (it accepts nothing until the
+    // next start); masked on the way into the register, as the RTL does.
+    s.offer[e] = held && !(e >= 2 && in.dma_halted[e - 2]);
   }
   s.sem = sem_d;
   for (int k = 0; k < 5; ++k) {
