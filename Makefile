@@ -19,8 +19,15 @@ CONFIGS ?= tiny,small,medium
 comma := ,
 COV_CONFIGS = $(if $(filter file,$(origin CONFIGS)),tiny$(comma)small,$(CONFIGS))
 
+# More loom-regress options for `make regress` / `make soak`, e.g.
+# REGRESS_ARGS='--x-random --reset-mid --profile extreme' (docs/verification.md "Robustness").
+REGRESS_ARGS ?=
+# `make soak`: simulated cycles of successive tiny seeds.
+SOAK_CYCLES ?= 10000000
+SOAK_CONFIGS ?= tiny
+
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build sim sim-tensor test test-one bench regress cov mutate lint synth waves clean
+.PHONY: help deps configure build sim sim-tensor test test-one bench regress soak cov mutate lint synth waves clean
 
 help:
 	@echo "Loom - NeuronCore-style accelerator core, RTL co-simulated against a SystemC golden model"
@@ -41,6 +48,8 @@ help:
 	@echo "                      coverage and the bins not hit; prints the figures"
 	@echo "  make mutate         mutation self-check: the core with each deliberate fault, a short tiny regression"
 	@echo "                      each (SEEDS=10 at most); every fault must be killed; table in $(BUILD)/mutate/summary.txt"
+	@echo "                      REGRESS_ARGS='--x-random --reset-mid --profile extreme --window 500:50' for robustness runs"
+	@echo "  make soak           successive random seeds (SOAK_CONFIGS=tiny) until SOAK_CYCLES=10000000 cycles are co-simulated"
 	@echo "  make lint           verilator --lint-only -Wall on the RTL (P = 4, 8, 16)"
 	@echo "  make synth          Yosys synthesis at P = 8: no latches, cell count per block"
 	@echo "  make deps           install missing Debian packages (scripts/install-deps.sh)"
@@ -80,7 +89,11 @@ bench: deps configure
 
 regress: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-regress
-	$(BUILD)/loom-regress --seeds $(SEEDS) --illegal-seeds $(ILLEGAL_SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml
+	$(BUILD)/loom-regress --seeds $(SEEDS) --illegal-seeds $(ILLEGAL_SEEDS) --configs $(CONFIGS) --jobs $(JOBS) --out $(BUILD)/regress --junit $(BUILD)/regress/junit.xml $(REGRESS_ARGS)
+
+soak: deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target loom-regress
+	$(BUILD)/loom-regress --soak $(SOAK_CYCLES) --configs $(SOAK_CONFIGS) --jobs $(JOBS) --out $(BUILD)/soak --junit $(BUILD)/soak/junit.xml $(REGRESS_ARGS)
 
 cov: deps configure
 	SEEDS=$(SEEDS) CONFIGS=$(COV_CONFIGS) JOBS=$(JOBS) bash scripts/cov.sh $(BUILD)

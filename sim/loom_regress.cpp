@@ -5,7 +5,9 @@
 // `--one CONFIG SEED` mode, regress_run.h: a Verilated model per process,
 // never threads), then prints a summary table, writes JUnit XML, and for
 // every failure the report, waveform window, disassembly and the command
-// that reproduces it. Exit status 1 if any run failed, 2 on a usage error.
+// that reproduces it. `--soak CYCLES` keeps starting seeds until that many
+// cycles have been co-simulated. Exit status 1 if any run failed (or a soak
+// fell short), 2 on a usage error.
 // `--mutate` runs the mutation self-check instead (run_mutate below).
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -90,12 +92,6 @@ std::vector<std::string> child_args(const std::string& self, const RunOptions& o
   return a;
 }
 
-std::string command_line(const std::vector<std::string>& args) {
-  std::string s;
-  for (const std::string& a : args) s += (s.empty() ? "" : " ") + a;
-  return s;
-}
-
 pid_t start(const std::string& self, const Run& r) {
   std::vector<std::string> args = child_args(self, r.opt);
   const pid_t pid = fork();
@@ -119,26 +115,36 @@ int run_batch(const RegressOptions& o) {
   const std::string& out = o.run.out;
   fs::create_directories(fs::path(out) / "logs");
   const std::string self = fs::canonical("/proc/self/exe").string();
+  auto make_run = [&](const std::string& c, uint64_t s, bool illegal) {
+    Run r;
+    r.opt = o.run;
+    r.opt.config = c;
+    r.opt.seed = s;
+    r.opt.illegal = r.opt.illegal || illegal;
+    r.log = (fs::path(out) / "logs" / (run_name(r.opt) + ".log")).string();
+    return r;
+  };
   std::vector<Run> runs;
   for (const std::string& c : o.configs) {
     config_by_name(c);  // throws for an unknown name
-    auto add = [&](uint64_t seed, bool illegal) {
-      Run r;
-      r.opt = o.run;
-      r.opt.config = c;
-      r.opt.seed = seed;
-      r.opt.illegal = r.opt.illegal || illegal;
-      r.log = (fs::path(out) / "logs" / (run_name(r.opt) + ".log")).string();
-      runs.push_back(r);
-    };
-    for (uint64_t s = o.first_seed; s < o.first_seed + o.seeds; ++s) add(s, false);
-    for (uint64_t s = o.first_seed; s < o.first_seed + o.illegal_seeds; ++s) add(s, true);
+    if (o.soak_cycles) continue;
+    for (uint64_t s = o.first_seed; s < o.first_seed + o.seeds; ++s) runs.push_back(make_run(c, s, false));
+    for (uint64_t s = o.first_seed; s < o.first_seed + o.illegal_seeds; ++s) runs.push_back(make_run(c, s, true));
   }
+  // --soak: one more seed (configurations in turn) while the cycles of the
+  // finished runs are short of the goal and none failed.
+  uint64_t soak_done = 0;
+  size_t soak_fails = 0;
+  auto soak_more = [&] { return o.soak_cycles && soak_done < o.soak_cycles && soak_fails == 0; };
   const auto t0 = std::chrono::steady_clock::now();
   size_t next_run = 0, running = 0, finished = 0;
   std::map<pid_t, size_t> by_pid;
-  while (finished < runs.size()) {
-    while (running < o.jobs && next_run < runs.size()) {
+  while (finished < runs.size() || soak_more()) {
+    while (running < o.jobs && (next_run < runs.size() || soak_more())) {
+      if (next_run == runs.size()) {
+        const size_t k = runs.size(), n = o.configs.size();
+        runs.push_back(make_run(o.configs[k % n], o.first_seed + k / n, false));
+      }
       Run& r = runs[next_run];
       r.pid = start(self, r);
       by_pid[r.pid] = next_run++;
@@ -157,7 +163,15 @@ int run_batch(const RegressOptions& o) {
     }
     --running;
     ++finished;
-    std::cerr << fmt::format("[{}/{}] {}: {}\n", finished, runs.size(), run_name(r.opt), r.pass ? "PASS" : "FAIL");
+    soak_done += r.cycles;
+    if (!r.pass) ++soak_fails;
+    if (o.soak_cycles) {
+      if (!r.pass || finished % 200 == 0)
+        std::cerr << fmt::format("[soak {} runs, {} / {} cycles] {}: {}\n", finished, soak_done, o.soak_cycles,
+                                 run_name(r.opt), r.pass ? "PASS" : "FAIL");
+    } else {
+      std::cerr << fmt::format("[{}/{}] {}: {}\n", finished, runs.size(), run_name(r.opt), r.pass ? "PASS" : "FAIL");
+    }
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -169,16 +183,22 @@ int run_batch(const RegressOptions& o) {
     if (!r.pass) ++fails;
     total_cycles += r.cycles;
     total_compared += r.compared;
+    if (o.soak_cycles) continue;  // thousands of rows: the totals say it
     std::cout << fmt::format("{:<8} {:>6} {:<8} {:>7} {:>9} {:>12.0f} {:>12}  {}\n", r.opt.config, r.opt.seed,
                              r.opt.illegal ? "illegal" : "legal", r.instrs, r.cycles,
                              r.secs > 0 ? r.cycles / r.secs : 0.0, r.compared, r.pass ? "PASS" : "FAIL");
   }
   std::cout << fmt::format("{} runs, {} passed, {} failed; {} cycles and {} transactions compared in {:.1f} s\n",
                            runs.size(), runs.size() - fails, fails, total_cycles, total_compared, wall);
+  if (o.soak_cycles)
+    std::cout << fmt::format("soak: {} of {} cycles in {:.1f} s wall, {:.0f} cycles/s, seeds {}..{}: {}\n",
+                             total_cycles, o.soak_cycles, wall, wall > 0 ? total_cycles / wall : 0.0,
+                             o.first_seed, o.first_seed + (runs.size() - 1) / o.configs.size(),
+                             fails == 0 && total_cycles >= o.soak_cycles ? "PASS" : "FAIL");
   for (const Run& r : runs) {
     if (r.pass) continue;
     std::cout << fmt::format("FAIL {}: {}\n  reproduce: {}\n  log: {}\n", run_name(r.opt), r.failure,
-                             command_line(child_args(self, r.opt)), r.log);
+                             reproduce_command(self, r.opt), r.log);
   }
   if (!o.junit.empty()) {
     std::ofstream x(o.junit);
@@ -190,12 +210,12 @@ int run_batch(const RegressOptions& o) {
                        r.opt.seed, r.opt.illegal ? "-illegal" : "", r.secs);
       if (!r.pass)
         x << fmt::format("<failure message=\"{}\">reproduce: {}</failure>", xml_escape(r.failure),
-                         xml_escape(command_line(child_args(self, r.opt))));
+                         xml_escape(reproduce_command(self, r.opt)));
       x << "</testcase>\n";
     }
     x << "</testsuite>\n";
   }
-  return fails == 0 ? 0 : 1;
+  return fails == 0 && (o.soak_cycles == 0 || total_cycles >= o.soak_cycles) ? 0 : 1;
 }
 
 // `--cov-merge DIR`: every run's functional coverage in DIR merged into
@@ -306,7 +326,7 @@ int run_mutate(const RegressOptions& o) {
     if (!r.pass) {
       mu.kill_seed = r.opt.seed;
       mu.kill_failure = r.failure;
-      mu.reproduce = command_line(child_args(self, r.opt));
+      mu.reproduce = reproduce_command(self, r.opt);
       schedule(j.m, r.opt.seed, true);
     } else if (mu.seeds_run < o.mutate_seeds) {
       schedule(j.m, mu.next_seed++, false);

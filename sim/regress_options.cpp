@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "regress_profile.h"
+
 namespace loom::regress {
 
 namespace {
@@ -44,12 +46,23 @@ std::vector<std::string> RunOptions::run_args() const {
   if (!fault.empty()) a.insert(a.end(), {"--fault", fault});
   if (illegal) a.push_back("--illegal");
   if (!cov.empty()) a.insert(a.end(), {"--cov", cov});
+  if (x_random) a.push_back("--x-random");
+  if (reset_mid) a.push_back("--reset-mid");
+  if (profile != "normal") a.insert(a.end(), {"--profile", profile});
+  if (window_before != RunOptions{}.window_before || window_after != RunOptions{}.window_after)
+    a.insert(a.end(), {"--window", fmt::format("{}:{}", window_before, window_after)});
   return a;
+}
+
+std::string reproduce_command(const std::string& exe, const RunOptions& run) {
+  std::string s = fmt::format("{} --one {} {}", exe, run.config, run.seed);
+  for (const std::string& x : run.run_args()) s += " " + x;
+  return s;
 }
 
 std::string regress_usage() {
   return "usage: loom-regress [--seeds N] [--first-seed S] [--configs tiny,small,medium] [--jobs J]\n"
-         "                    [--illegal-seeds N] [--junit FILE] [RUN OPTIONS]\n"
+         "                    [--illegal-seeds N] [--junit FILE] [--soak CYCLES] [RUN OPTIONS]\n"
          "       loom-regress --one CONFIG SEED [RUN OPTIONS]\n"
          "       loom-regress --cov-merge DIR   (merge DIR/*.func.json, print the functional coverage)\n"
          "       loom-regress --mutate [--faults a,b] [--seeds N] [--jobs J] [--out DIR]\n"
@@ -61,7 +74,14 @@ std::string regress_usage() {
          "  --fault NAME     run a fault-injected core model (on tiny); --fault list names them\n"
          "  --illegal        each program carries one injected error the core must stop on\n"
          "  --cov DIR        write the run's functional coverage (and, with loom-regress-cov, its\n"
-         "                   Verilator line / toggle coverage) to DIR\n";
+         "                   Verilator line / toggle coverage) to DIR\n"
+         "  --x-random       uninitialised flops and memories random, seeded from the run seed\n"
+         "  --reset-mid      reset the core in the middle of the program, then run it again\n"
+         "  --profile P      memory latency / backpressure: normal (the seed's), fast, slow,\n"
+         "                   starve, bursty, extreme\n"
+         "  --window B[:A]   waveform window of a failure: B cycles before, A after (200:50)\n"
+         "batch options:\n"
+         "  --soak CYCLES    successive seeds until CYCLES cycles are co-simulated\n";
 }
 
 RegressOptions parse_regress_options(const std::vector<std::string>& args) {
@@ -106,6 +126,22 @@ RegressOptions parse_regress_options(const std::vector<std::string>& args) {
       o.run.cov = next();
     } else if (a == "--cov-merge") {
       o.cov_merge = next();
+    } else if (a == "--x-random") {
+      o.run.x_random = true;
+    } else if (a == "--reset-mid") {
+      o.run.reset_mid = true;
+    } else if (a == "--profile") {
+      o.run.profile = next();
+      if (!is_profile(o.run.profile))
+        throw std::invalid_argument("--profile: '" + o.run.profile + "' is not one of " + profile_names());
+    } else if (a == "--window") {
+      const std::string& v = next();
+      const size_t colon = v.find(':');
+      o.run.window_before = to_u64(a, v.substr(0, colon));
+      if (colon != std::string::npos) o.run.window_after = to_u64(a, v.substr(colon + 1));
+    } else if (a == "--soak") {
+      o.soak_cycles = to_u64(a, next());
+      if (o.soak_cycles == 0) throw std::invalid_argument("--soak: CYCLES must be > 0");
     } else {
       throw std::invalid_argument("unknown option '" + a + "'");
     }

@@ -21,6 +21,11 @@ struct RunOptions {
   // (<run name>.dat, coverage-instrumented cores: loom-regress-cov) and its
   // functional-coverage hits (<run name>.func.json) there.
   std::string cov;
+  bool x_random = false;        // uninitialised RTL state random, seeded from the run seed (--x-random)
+  bool reset_mid = false;       // reset in the middle, then the program again (--reset-mid)
+  std::string profile = "normal";  // memory latency / backpressure profile (--profile, regress_profile.h)
+  // Waveform window of a failure: cycles before / after the mismatch (--window B[:A]).
+  uint64_t window_before = 200, window_after = 50;
 
   // The arguments after `--one CONFIG SEED` that reproduce this run.
   std::vector<std::string> run_args() const;
@@ -43,12 +48,18 @@ struct RegressOptions {
   bool mutate = false;
   std::vector<std::string> faults;  // --faults a,b (default: all)
   uint64_t mutate_seeds = 10;
+  // --soak CYCLES: successive seeds (configurations in turn) until this many
+  // cycles have been co-simulated; 0: SEEDS x CONFIGS.
+  uint64_t soak_cycles = 0;
 };
 
 // Throws std::invalid_argument with a message for anything it does not know.
 RegressOptions parse_regress_options(const std::vector<std::string>& args);
 
 std::string regress_usage();
+
+// `EXE --one CONFIG SEED <run_args()>`, the command that reproduces a run.
+std::string reproduce_command(const std::string& exe, const RunOptions& run);
 
 // "tiny-seed3" ("tiny-seed3-illegal"): the name of a run's logs, reports and
 // waveforms.

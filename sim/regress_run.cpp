@@ -15,6 +15,7 @@
 #include "loom/core_faults.h"
 #include "loom/core_models.h"
 #include "loom/random_program.h"
+#include "regress_profile.h"
 
 namespace loom::regress {
 
@@ -85,6 +86,20 @@ int run_one(const RunOptions& opt) {
   const RandomProgram rp = random_program(cfg, opt.seed, po);
   const CoreFactory f = factory_for(opt);
   CoreCosimRequest req = request_for(cfg, opt, rp);
+  apply_profile(opt.profile, opt.seed, req.dram, req.ifetch);
+  // Robustness draws from a generator of their own: the seed's program and
+  // memory draws stay those of a plain run.
+  std::mt19937_64 rob(opt.seed ^ 0x6a09e667f3bcc909ull);
+  const uint64_t x_seed = 1 + rob() % 0x7ffffffe;  // non-zero: Verilator seeds 0 from the clock
+  const uint32_t reset_permille = uint32_t(50 + rob() % 901);  // 5 % .. 95 % of the program
+  if (opt.x_random) {
+    req.rtl.rand_reset = 2;
+    req.rtl.seed = x_seed;
+  }
+  if (opt.reset_mid) req.reset_permille = reset_permille;
+  req.wave_before = opt.window_before;
+  req.wave_after = opt.window_after;
+  req.reproduce = reproduce_command(fs::canonical("/proc/self/exe").string(), opt);
   if (opt.illegal) req.watchdog = 50000;  // longer than any wait of these programs, short to simulate
   if (!opt.cov.empty()) {
     fs::create_directories(opt.cov);

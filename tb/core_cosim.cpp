@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -19,7 +20,6 @@ namespace loom {
 namespace {
 
 constexpr uint64_t kMaxCheckBytes = 16u << 20;
-constexpr uint64_t kWaveBefore = 200, kWaveAfter = 50;  // cycles around the mismatch
 constexpr uint64_t kLateLookahead = 64;  // cycles a missing transaction is looked for
 
 // The instruction a transaction belongs to, when its tag is an index.
@@ -37,18 +37,37 @@ std::string instruction_of(const Txn& t, const std::vector<uint8_t>& program) {
   }
 }
 
-// The run on the RTL alone with a trace window (deterministic: same inputs).
+// The program on the system: once, or with req.reset_permille twice, a
+// system reset between the runs (the caller has set sys.stop_at() for the
+// first). Between them the DRAM window gets its starting contents back and
+// `restart()` is called; if it returns false the first run's result is
+// returned and there is no second run.
+CoreRunResult run_program(CoreSystem& sys, const CoreCosimRequest& req, const CoreRunRequest& run,
+                          const std::function<bool()>& restart) {
+  if (req.reset_permille == 0) return sys.run(run);
+  const std::vector<uint8_t> start_dram =
+      req.check_bytes ? sys.dram().read(req.check_base, size_t(req.check_bytes)) : std::vector<uint8_t>{};
+  const CoreRunResult first = sys.run(run);
+  sys.hard_reset();
+  if (req.check_bytes) sys.dram().write(req.check_base, start_dram);
+  if (!restart()) return first;
+  return sys.run(run);
+}
+
+// The run on the RTL alone with a trace window (deterministic: same inputs,
+// same X seed, the reset at the same cycle).
 std::string rerun_with_waves(CoreFactory factory, const CoreCosimRequest& req,
-                             const CoreRunRequest& run, uint64_t from, uint64_t to,
+                             const CoreRunRequest& run, uint64_t stop_at, uint64_t from, uint64_t to,
                              const std::string& path) {
-  RtlOptions opt;
+  RtlOptions opt = req.rtl;
   opt.trace_path = path;
   opt.trace_from = from;
   opt.trace_to = to;
   CoreSystem sys(factory(opt), req.dram, req.ifetch);
   for (const auto& [addr, bytes] : req.dram_init) sys.dram().write(addr, bytes);
+  if (stop_at) sys.stop_at(stop_at);
   try {
-    sys.run(run);
+    run_program(sys, req, run, [&] { return sys.cycle() <= to; });
   } catch (const std::exception&) {
     // The failing run may not finish; the window is written anyway.
   }
@@ -78,11 +97,12 @@ CoreCosimResult core_cosim(CoreFactory factory, const Config& cfg, const CoreCos
 
   std::optional<CorePrediction> pred;
   std::unique_ptr<Scoreboard> sb;
-  CoreMonitor monitor(cfg, sync);
+  auto monitor = std::make_unique<CoreMonitor>(cfg, sync);
   std::vector<Txn> actual;
   std::string model_error;
   bool failed = false;
   uint64_t last_rel = 0;
+  uint64_t stop_at = 0, compared_before_reset = 0;
 
   sys.set_start_hook([&](CoreSystem& s) {
     CoreModelRun run;
@@ -99,6 +119,10 @@ CoreCosimResult core_cosim(CoreFactory factory, const Config& cfg, const CoreCos
     try {
       pred.emplace(predict_core(cfg, run));
       sb = std::make_unique<Scoreboard>(pred->txns);
+      if (req.reset_permille && stop_at == 0) {
+        stop_at = s.start_cycle() + std::max<uint64_t>(1, pred->perf_cycles * req.reset_permille / 1000);
+        s.stop_at(stop_at);
+      }
     } catch (const std::exception& e) {
       model_error = e.what();
       failed = true;
@@ -113,7 +137,7 @@ CoreCosimResult core_cosim(CoreFactory factory, const Config& cfg, const CoreCos
       std::optional<Mismatch>& m = sb->mismatch();
       if (!m || m->kind != Mismatch::Kind::kMissing || rel > m->cycle + kLateLookahead) return;
       actual.clear();
-      monitor.observe(rel, in, out, actual);
+      monitor->observe(rel, in, out, actual);
       for (const Txn& t : actual) {
         if (t.same_payload(*m->expected)) {
           m->kind = Mismatch::Kind::kCycle;
@@ -125,7 +149,7 @@ CoreCosimResult core_cosim(CoreFactory factory, const Config& cfg, const CoreCos
       return;
     }
     actual.clear();
-    monitor.observe(rel, in, out, actual);
+    monitor->observe(rel, in, out, actual);
     last_rel = rel;
     if (!sb->check_cycle(rel, actual)) failed = true;
   });
@@ -138,8 +162,20 @@ CoreCosimResult core_cosim(CoreFactory factory, const Config& cfg, const CoreCos
   run.watchdog = req.watchdog;
   run.max_cycles = req.max_cycles;
   std::string rtl_error;
+  // After the reset in the middle: the second run has its own prediction,
+  // scoreboard and monitor; a mismatch before the reset ends the run there.
+  auto restart = [&] {
+    res.reset_cycle = stop_at;
+    if (failed) return false;
+    if (sb) compared_before_reset = sb->compared();
+    pred.reset();
+    sb.reset();
+    monitor = std::make_unique<CoreMonitor>(cfg, sync);
+    last_rel = 0;
+    return true;
+  };
   try {
-    res.rtl = sys.run(run);
+    res.rtl = run_program(sys, req, run, restart);
   } catch (const std::exception& e) {
     rtl_error = e.what();
   }
@@ -163,7 +199,7 @@ CoreCosimResult core_cosim(CoreFactory factory, const Config& cfg, const CoreCos
     res.mismatch = mm;
   }
   if (sb) {
-    res.compared = sb->compared();
+    res.compared = compared_before_reset + sb->compared();
     for (int c = 0; c < kNumChannels; ++c) res.compared_by_channel[c] = sb->compared(Channel(c));
   }
   if (pred) res.model_cycles = pred->perf_cycles;
@@ -237,6 +273,13 @@ CoreCosimResult core_cosim(CoreFactory factory, const Config& cfg, const CoreCos
   rep += fmt::format("configuration {} (P={}), DRAM latency {}, program {} instructions at {:#x}\n",
                      cfg.name, cfg.partitions, req.dram.read_latency, req.program.size() / 32,
                      req.prog_base);
+  if (req.reset_permille) {
+    rep += fmt::format("reset in the middle: rst_ni fell at RTL cycle {} ({}/1000 of the program); ",
+                       res.reset_cycle, req.reset_permille);
+    rep += start_cycle > res.reset_cycle
+               ? fmt::format("the problem is in the second run (START at RTL cycle {})\n", start_cycle)
+               : std::string("the problem is in the first run, before the reset (no second run)\n");
+  }
   rep += "first problem: " + res.failure + "\n";
   if (mm) {
     if (mm->expected) {
@@ -252,16 +295,18 @@ CoreCosimResult core_cosim(CoreFactory factory, const Config& cfg, const CoreCos
     rep += fmt::format("  cycles are counted from START (RTL cycle {} = cycle 0)\n", start_cycle);
   }
   rep += fmt::format("transactions compared before it: {}\n", res.compared);
+  if (req.out_dir.empty() && !req.reproduce.empty()) rep += "reproduce: " + req.reproduce + "\n";
   if (!req.out_dir.empty()) {
     std::filesystem::create_directories(req.out_dir);
     if (mm) {
       const uint64_t at = start_cycle + mm->cycle;
-      const uint64_t from = at > kWaveBefore ? at - kWaveBefore : 0;
-      res.wave_path = rerun_with_waves(factory, req, run, from, at + kWaveAfter,
+      const uint64_t from = at > req.wave_before ? at - req.wave_before : 0;
+      res.wave_path = rerun_with_waves(factory, req, run, stop_at, from, at + req.wave_after,
                                        req.out_dir + "/" + req.name + ".fst");
-      rep += fmt::format("waveform: {} (RTL cycles {}..{}; open with gtkwave)\n", res.wave_path,
-                         from, at + kWaveAfter);
+      rep += fmt::format("waveform: {} (RTL cycles {}..{}: {} before, {} after; open with gtkwave)\n",
+                         res.wave_path, from, at + req.wave_after, at - from, req.wave_after);
     }
+    if (!req.reproduce.empty()) rep += "reproduce: " + req.reproduce + "\n";
     res.report_path = req.out_dir + "/" + req.name + ".report.txt";
     std::ofstream(res.report_path) << rep;
   }

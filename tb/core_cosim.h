@@ -39,6 +39,15 @@ struct CoreCosimRequest {
   std::string out_dir;            // report + waveform on failure ("": none)
   RtlOptions rtl;                 // the RTL run's options (e.g. a trace of the whole run)
   uint64_t max_cycles = 50'000'000;
+  // > 0: rst_ni falls this many thousandths of the way through the program
+  // (of the model's cycle count), the memories drop what is outstanding, the
+  // DRAM window gets its starting contents back and the same program runs
+  // again from START; the model restarts with it. Both runs are compared
+  // (the first up to the reset), the second to the end.
+  uint32_t reset_permille = 0;
+  // The waveform window of a failure, in cycles before and after it.
+  uint64_t wave_before = 200, wave_after = 50;
+  std::string reproduce;          // the command that reproduces this run, for the report
 };
 
 struct CoreCosimResult {
@@ -49,7 +58,8 @@ struct CoreCosimResult {
   std::string report_path, wave_path;
   CoreRunResult rtl;          // what the host read back
   uint64_t model_cycles = 0;  // the model's PERF_CYCLES
-  uint64_t compared = 0;      // transactions compared
+  uint64_t compared = 0;      // transactions compared (both runs with reset_permille)
+  uint64_t reset_cycle = 0;   // with reset_permille: RTL cycle at which rst_ni fell
   std::array<uint64_t, kNumChannels> compared_by_channel{};
   uint64_t memory_compared = 0;  // DRAM bytes + SBUF bytes + PSUM entries
   uint64_t check_base = 0;          // the checked DRAM range's first address

@@ -96,7 +96,8 @@ class CoreDut {
  public:
   virtual ~CoreDut() = default;
   virtual const Config& config() const = 0;
-  // Holds rst_ni low for a few cycles and releases it; the next cycle is 0.
+  // Holds rst_ni low for a few cycles and releases it; after the first reset
+  // the next cycle is 0, a later one keeps counting (VlModel::reset).
   virtual void reset() = 0;
   // Drives the inputs of the current cycle, settles the logic with the clock
   // low and samples every output.

@@ -53,6 +53,13 @@ uint32_t CoreSystem::dbg_read(bool psum, uint32_t part, uint32_t addr) {
   return v;
 }
 
+void CoreSystem::hard_reset() {
+  dut_->reset();
+  dram_.reset();
+  ifetch_.reset();
+  start_countdown_ = 0;
+}
+
 void CoreSystem::step() { advance(drive(AxilMasterOut{})); }
 
 uint32_t CoreSystem::csr_write(uint32_t offset, uint32_t value, uint32_t strb) {
@@ -154,6 +161,11 @@ CoreRunResult CoreSystem::run(const CoreRunRequest& req) {
   write_ok(csr::kCtrl, csr::kCtrlStart);
   const uint64_t deadline = cycle() + req.max_cycles;
   for (;;) {
+    if (stop_at_ != 0 && cycle() >= stop_at_) {
+      stop_at_ = 0;
+      r.stopped = true;
+      return r;
+    }
     const CoreOutputs& o = drive(AxilMasterOut{});
     const bool irq = o.irq;
     advance(o);

@@ -26,6 +26,7 @@ struct CoreRunRequest {
 
 // What the host reads back after the interrupt.
 struct CoreRunResult {
+  bool stopped = false;  // abandoned at stop_at() before the interrupt (nothing read back)
   bool done = false, error = false;
   uint32_t error_code = 0, error_index = 0;
   uint64_t start_cycle = 0;  // cycle of the START write's handshake
@@ -62,6 +63,15 @@ class CoreSystem {
   // max_cycles or a memory sees a protocol violation.
   CoreRunResult run(const CoreRunRequest& req);
 
+  // Makes the current (or next) run() return at the beginning of cycle
+  // `cycle` without waiting for the interrupt (CoreRunResult::stopped); used
+  // to reset the core in the middle of a program. One-shot.
+  void stop_at(uint64_t cycle) { stop_at_ = cycle; }
+  // The system reset in the middle of a run: rst_ni falls (CoreDut::reset,
+  // the cycle count goes on) and both memories drop every outstanding
+  // transaction (AxiMem::reset; their contents stay).
+  void hard_reset();
+
   // Called every cycle with the pins of the cycle, before its edge.
   using Observer = std::function<void(uint64_t cycle, const CoreInputs&, const CoreOutputs&)>;
   void set_observer(Observer f) { observer_ = std::move(f); }
@@ -86,6 +96,7 @@ class CoreSystem {
   std::function<void(CoreSystem&)> start_hook_;
   int start_countdown_ = 0;  // edges until start_o is high (after a START write)
   uint64_t start_cycle_ = 0;
+  uint64_t stop_at_ = 0;  // 0: none
 };
 
 }  // namespace loom

@@ -47,10 +47,14 @@ class VlModel {
   uint64_t cycle() const { return cycle_; }
 
   // A real falling edge of rst_ni (the asynchronous reset fires), four
-  // clocked cycles in reset with the inputs `clear_inputs` sets, release;
-  // the next cycle is 0.
+  // clocked cycles in reset with the inputs `clear_inputs` sets, release.
+  // After the first reset the next cycle is 0; a later reset (in the middle
+  // of a run) keeps counting, its four cycles included, so cycle numbers and
+  // the trace's time axis only go forward.
   template <class ClearInputs>
   void reset(ClearInputs clear_inputs) {
+    const bool first = !was_reset_;
+    was_reset_ = true;
     top_->clk_i = 0;
     top_->rst_ni = 1;
     top_->eval();
@@ -59,13 +63,18 @@ class VlModel {
     for (int i = 0; i < 4; ++i) {
       top_->clk_i = 0;
       top_->eval();
+      if (!first) dump(2 * cycle_);
       top_->clk_i = 1;
       top_->eval();
+      if (!first) {
+        dump(2 * cycle_ + 1);
+        ++cycle_;
+      }
     }
     top_->rst_ni = 1;
     top_->clk_i = 0;
     top_->eval();
-    cycle_ = 0;
+    if (first) cycle_ = 0;
   }
 
   // The inputs of the current cycle are driven: settle with the clock low.
@@ -112,6 +121,7 @@ class VlModel {
   std::unique_ptr<VerilatedFstC> trace_;
   uint64_t cycle_ = 0;
   bool finished_ = false;
+  bool was_reset_ = false;
 };
 
 }  // namespace loom

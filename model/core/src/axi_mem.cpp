@@ -69,6 +69,11 @@ AxiMem::AxiMem(const AxiMemConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {
       throw std::invalid_argument(fmt::format("AxiMem: probability {} is outside [0, 1]", p));
     }
   }
+  if ((cfg_.burst_on == 0) != (cfg_.burst_off == 0)) {
+    throw std::invalid_argument(fmt::format(
+        "AxiMem: burst_on {} and burst_off {} must both be 0 (off) or both > 0", cfg_.burst_on,
+        cfg_.burst_off));
+  }
   for (const auto& e : cfg_.errors) {
     if (e.base >= e.limit || (e.resp != kAxiSlvErr && e.resp != kAxiDecErr)) {
       throw std::invalid_argument(
@@ -467,9 +472,19 @@ bool AxiMem::w_can_accept() const {
 }
 
 void AxiMem::compute_outputs() {
-  const bool ar_r = chance(cfg_.ar_ready);
-  const bool aw_r = chance(cfg_.aw_ready);
-  const bool w_r = chance(cfg_.w_ready);
+  // Bursty mode: a new period's length is drawn first, at its boundary.
+  if (cfg_.burst_on > 0) {
+    if (period_left_ == 0) {
+      stalled_ = !stalled_;
+      const uint64_t mean = stalled_ ? cfg_.burst_off : cfg_.burst_on;
+      period_left_ = uint32_t(1 + rng_() % (2 * mean - 1));
+    }
+    --period_left_;
+  }
+  const bool on = !(cfg_.burst_on > 0 && stalled_);
+  const bool ar_r = chance(cfg_.ar_ready) && on;
+  const bool aw_r = chance(cfg_.aw_ready) && on;
+  const bool w_r = chance(cfg_.w_ready) && on;
   out_.ar_ready = ar_r && reads_.size() < cfg_.max_reads;
   const bool w_waits_for_aw =
       std::any_of(writes_.begin(), writes_.end(), [](const WriteBurst& w) { return !w.has_aw; });
@@ -479,7 +494,7 @@ void AxiMem::compute_outputs() {
   // R: a beat once offered stays until its handshake; bursts are not
   // interleaved.
   if (!out_.r_valid) {
-    const bool offer = chance(cfg_.r_valid);
+    const bool offer = chance(cfg_.r_valid) && on;
     if (r_current_ < 0) {
       std::vector<size_t> cand;
       for (size_t i = 0; i < reads_.size(); ++i) {
@@ -506,13 +521,25 @@ void AxiMem::compute_outputs() {
   }
 
   if (!out_.b_valid) {
-    const bool offer = chance(cfg_.b_valid);
+    const bool offer = chance(cfg_.b_valid) && on;
     if (offer && !bresps_.empty() && bresps_.front().first_cycle <= cycle_) {
       out_.b_valid = true;
       out_.b_id = bresps_.front().id;
       out_.b_resp = bresps_.front().resp;
     }
   }
+}
+
+void AxiMem::reset() {
+  reads_.clear();
+  r_current_ = -1;
+  writes_.clear();
+  bresps_.clear();
+  out_ = AxiSlaveOut{};
+  // No stability check across the reset: the master starts from idle pins.
+  prev_in_ = AxiMasterOut{};
+  prev_out_ = AxiSlaveOut{};
+  compute_outputs();
 }
 
 void AxiMem::tick(const AxiMasterOut& in) {

@@ -48,6 +48,11 @@ struct AxiMemConfig {
   double ar_ready = 1.0, aw_ready = 1.0, w_ready = 1.0, r_valid = 1.0, b_valid = 1.0;
   // R bursts of different IDs may come back out of order (never within one ID).
   bool reorder_reads = false;
+  // Bursty mode (both > 0): the memory alternates between "on" periods, where
+  // the probabilities above apply, and "off" periods, where no channel is
+  // ready and no new R beat or B is offered (a held one stays). Each period's
+  // length is drawn uniformly from [1, 2 * mean - 1] cycles.
+  uint32_t burst_on = 0, burst_off = 0;
   uint64_t seed = 1;  // every random choice comes from this seed
   // [base, limit): a burst whose bytes touch the range gets `resp` (2 = SLVERR,
   // 3 = DECERR) on every R beat (reads) or on B (writes); a failed write
@@ -145,6 +150,11 @@ class AxiMem {
   // At the end of a test: records a violation for W beats that never got
   // their AW (the one master error that needs the end to be seen).
   void check_end();
+  // The system reset: every outstanding burst, W beat and response is
+  // dropped (their handshakes never happen), outputs go low and the next
+  // cycle's are drawn. The memory contents, the random generator, cycle(),
+  // events() and violations() carry on (docs/axi_mem.md "Reset").
+  void reset();
   const AxiMemConfig& config() const { return cfg_; }
 
  private:
@@ -238,6 +248,8 @@ class AxiMem {
   std::vector<AxiEvent> events_;
   std::vector<std::string> violations_;
   bool thrown_ = false;
+  bool stalled_ = true;        // bursty mode: in an off period (the first period is on)
+  uint32_t period_left_ = 0;   // bursty mode: cycles left in this period
 };
 
 }  // namespace loom
