@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # make cov: the regression on the coverage-instrumented cores (loom-regress-cov),
 # SEEDS fault-free programs per configuration (CONFIGS) plus ILLEGAL_SEEDS
-# programs with an injected error (so the error bins are hit), every run's
+# programs with an injected error (so the error bins are hit) and
+# PROFILE_SEEDS programs per memory extreme (fast, starve, extreme), every run's
 # Verilator coverage merged and rendered by lcov / genhtml, the functional
 # coverage merged; prints line %, toggle %, functional % and the bins not hit.
 # Outputs in BUILD/cov/ (docs/verification.md "Coverage").
-# usage: scripts/cov.sh [BUILD]   (env: SEEDS, CONFIGS, ILLEGAL_SEEDS, JOBS)
+# usage: scripts/cov.sh [BUILD]   (env: SEEDS, CONFIGS, ILLEGAL_SEEDS, PROFILE_SEEDS, JOBS)
 set -euo pipefail
 
 BUILD=${1:-build}
 SEEDS=${SEEDS:-20}
 CONFIGS=${CONFIGS:-tiny,small}
 ILLEGAL_SEEDS=${ILLEGAL_SEEDS:-22}  # kind = seed % 11: two of each injected error
+PROFILE_SEEDS=${PROFILE_SEEDS:-6}  # per memory profile
 JOBS=${JOBS:-$(nproc)}
 OUT=$BUILD/cov
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +34,18 @@ if [ "$ILLEGAL_SEEDS" -gt 0 ]; then
     --junit "$OUT/junit-illegal.xml" >"$OUT/regress-illegal.txt" 2>"$OUT/regress-illegal.log" || status=1
   grep -E '^[0-9]+ runs|^FAIL|^  reproduce' "$OUT/regress-illegal.txt" || true
 fi
+# Memory extremes (docs/verification.md "Robustness"), seeds from 2001, 3001,
+# 4001: the DRAM bins a seed's own draw rarely reaches (short latency under
+# heavy backpressure).
+first=2001
+for profile in fast starve extreme; do
+  [ "$PROFILE_SEEDS" -gt 0 ] || break
+  echo "== $PROFILE_SEEDS seeds per configuration with --profile $profile"
+  $REGRESS --profile "$profile" --seeds "$PROFILE_SEEDS" --first-seed "$first" --out "$OUT/regress-$profile" \
+    --junit "$OUT/junit-$profile.xml" >"$OUT/regress-$profile.txt" 2>"$OUT/regress-$profile.log" || status=1
+  grep -E '^[0-9]+ runs|^FAIL|^  reproduce' "$OUT/regress-$profile.txt" || true
+  first=$((first + 1000))
+done
 
 # Verilator line / toggle coverage: merge, split by type, lcov info, HTML.
 verilator_coverage --write "$OUT/merged.dat" "$OUT"/data/*.dat
