@@ -62,7 +62,13 @@ void compare_memories(RtlDut& dut, const Prediction& pred, CosimResult& r) {
       }
       ++r.mem_compared;
       if (actual != pr.expected && r.mem_mismatches.size() < 64) {
-        r.mem_mismatches.push_back({pr.psum, pr.part, pr.addr, pr.expected, actual});
+        MemMismatch mm;  // by name: the struct also has a `dram` flag
+        mm.psum = pr.psum;
+        mm.part = pr.part;
+        mm.addr = pr.addr;
+        mm.expected = pr.expected;
+        mm.actual = actual;
+        r.mem_mismatches.push_back(mm);
       }
     }
     dut.tick();

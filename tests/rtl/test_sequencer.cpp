@@ -234,7 +234,7 @@ class Bench {
       EXPECT_EQ(next_issue_[e], queue_list_[e].size()) << "queue " << e;
     }
     for (uint32_t n = 0; n < prog_.size() && n < len_; ++n)
-      if (prog_[n].queue >= 0) EXPECT_NE(completed_[n], UINT64_MAX) << "instruction " << n;
+      if (prog_[n].queue >= 0) { EXPECT_NE(completed_[n], UINT64_MAX) << "instruction " << n; }
   }
   void ExpectError(uint32_t code, uint32_t index) const {
     EXPECT_TRUE(dut_->error_o);
@@ -352,7 +352,9 @@ class Bench {
       if (chg) {
         ++sem_changes_;
         EXPECT_GT(val, sem_[s]) << "s" << s << " at cycle " << cycle_;
-        if (check_sems_) EXPECT_EQ(val, sem_[s] + delta[s]) << "s" << s << " at cycle " << cycle_;
+        if (check_sems_) {
+          EXPECT_EQ(val, sem_[s] + delta[s]) << "s" << s << " at cycle " << cycle_;
+        }
         sem_[s] = val;
       } else if (check_sems_ && delta[s] != 0 && dut_->busy_o && error_cycle_ == UINT64_MAX &&
                  sem_[s] + delta[s] <= 0xffff) {
@@ -474,9 +476,10 @@ TEST(Sequencer, TimingContract) {
   // it (DB <= 32), or after its slot is taken from the held beat (DB > 32).
   const auto& r = b.r_cycles_;
   // The cycle instruction n enters the instruction buffer.
+  constexpr uint32_t kPerBeat = kDB > 32 ? kDB / 32 : 1;  // instructions per beat (DB > 32)
   auto push = [&](uint32_t n) -> uint64_t {
     if (kDB <= 32) return r.at((n + 1) * (32 / kDB) - 1);
-    return r.at(n / (kDB / 32)) + 1 + n % (kDB / 32);
+    return r.at(n / kPerBeat) + 1 + n % kPerBeat;
   };
   if (kDB <= 32) {
     const uint32_t beats = 32 / kDB;
@@ -573,7 +576,7 @@ TEST(Sequencer, FetchThroughput) {
   std::printf("fetch at latency 100, %u-bit bus: %.2f cycles per instruction\n", 8 * kDB, rate);
   EXPECT_LE(rate, 16.0);
   // FetchBufDepth 16 instructions per round trip of ~100 + burst cycles.
-  if (kDB >= 8) EXPECT_LE(rate, 9.0);
+  if (kDB >= 8) { EXPECT_LE(rate, 9.0); }
 }
 
 // --- Errors -----------------------------------------------------------------
@@ -629,8 +632,9 @@ TEST(Sequencer, WindowAndOverrun) {
     // No fetch outside the window (DB <= 32; a wider beat may read the rest
     // of its own beat).
     for (const auto& e : b.mem_.events())
-      if (e.kind == loom::AxiEvent::kAr && kDB <= 32)
+      if (e.kind == loom::AxiEvent::kAr && kDB <= 32) {
         EXPECT_LE(e.addr + (e.len + 1) * kDB, kProgBase + 5 * 32);
+      }
   }
   {
     Bench b(FastCfg());  // the program starts below the window

@@ -91,6 +91,14 @@ std::string Txn::to_string() const {
     case Channel::kDramWrite:
       return fmt::format("{} addr={:#x} data={:#018x} strb={:#04x}{}", head, addr, data, strb,
                          tag ? " last" : "");
+    case Channel::kSeqDispatch:  // the whole-core channels: the generic form below
+    case Channel::kSeqIssue:
+    case Channel::kSemUpdate:
+    case Channel::kActIssue:
+    case Channel::kActWrite:
+    case Channel::kActDone:
+    case Channel::kStatus:
+      break;
   }
   return fmt::format("{} tag={} part={} bank={} addr={:#x} data={:#x} strb={:#x}", head, tag, part,
                      bank, addr, data, strb);
