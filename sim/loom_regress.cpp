@@ -12,7 +12,6 @@
 #include <fmt/format.h>
 #include <sys/wait.h>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -24,7 +23,6 @@
 
 #include "func_coverage.h"
 #include "loom/configs.h"
-#include "loom/core_faults.h"
 #include "regress_options.h"
 #include "regress_mutate.h"
 #include "regress_process.h"

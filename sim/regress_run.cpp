@@ -74,15 +74,7 @@ CoreFactory factory_for(const RunOptions& opt) {
 int run_one(const RunOptions& opt) {
   const Config& cfg = config_by_name(opt.config);
   RandomProgramOptions po;
-  if (opt.illegal) {
-    constexpr InjectedError kinds[] = {InjectedError::kSbufRange,    InjectedError::kPsumRange,
-                                       InjectedError::kDramWindow,   InjectedError::kSemTimeout,
-                                       InjectedError::kIllegalField, InjectedError::kSemOverflow,
-                                       InjectedError::kProgramOverrun, InjectedError::kAxiSlvErr,
-                                       InjectedError::kAxiDecErr,    InjectedError::kIllegalOpcode,
-                                       InjectedError::kReserved};
-    po.illegal = kinds[opt.seed % std::size(kinds)];
-  }
+  if (opt.illegal) po.illegal = kInjectedErrors[opt.seed % std::size(kInjectedErrors)];
   const RandomProgram rp = random_program(cfg, opt.seed, po);
   const CoreFactory f = factory_for(opt);
   CoreCosimRequest req = request_for(cfg, opt, rp);
@@ -122,7 +114,9 @@ int run_one(const RunOptions& opt) {
     if (!opt.out.empty()) {
       fs::create_directories(opt.out);
       std::ofstream asm_file(fs::path(opt.out) / (req.name + ".asm"));
-      for (size_t i = 0; i < rp.program.size(); ++i) asm_file << to_string(rp.program[i]) << "  # " << i << "\n";
+      for (size_t i = 0; i < rp.program.size(); ++i)
+        asm_file << to_string(rp.program[i]) << "  # " << i
+                 << (i == rp.patch_index ? " (patched into a bad word: RandomProgram::patch_xor)" : "") << "\n";
     }
   }
   if (!opt.cov.empty()) {

@@ -102,9 +102,9 @@ TEST_P(RandomProgramTest, InjectedBadWordStopsThere) {
       const RandomProgram rp = random_program(cfg(), seed, opt);
       EXPECT_EQ(rp.expected_error, e == InjectedError::kIllegalOpcode ? CoreError::kIllegalOpcode : CoreError::kReserved);
       ASSERT_EQ(rp.patch_index, rp.error_index);
-      EXPECT_NE(rp.program_bytes(), encode_program(rp.program));
-      const std::vector<uint8_t> img = rp.window_image();
       const std::vector<uint8_t> bytes = rp.program_bytes();
+      EXPECT_NE(bytes, encode_program(rp.program));
+      const std::vector<uint8_t> img = rp.window_image();
       EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), img.begin() + long(rp.prog_base - rp.dram_base)));
       const ExecResult r = execute_binary(cfg(), bytes, img, rp.dram_base);
       ASSERT_FALSE(r.ok()) << "seed " << seed;

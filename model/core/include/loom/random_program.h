@@ -31,6 +31,13 @@ enum class InjectedError : uint8_t {
   kReserved,        // a NOP with a bit set in an unused word (RESERVED, at decode; RandomProgram::patch)
 };
 
+// Every kind, in the order `loom-regress --illegal` picks them (seed % 11).
+inline constexpr InjectedError kInjectedErrors[] = {
+    InjectedError::kSbufRange,      InjectedError::kPsumRange,    InjectedError::kDramWindow,
+    InjectedError::kSemTimeout,     InjectedError::kIllegalField, InjectedError::kSemOverflow,
+    InjectedError::kProgramOverrun, InjectedError::kAxiSlvErr,    InjectedError::kAxiDecErr,
+    InjectedError::kIllegalOpcode,  InjectedError::kReserved};
+
 struct RandomProgramOptions {
   uint32_t min_ops = 20;  // work instructions (DMA, LDW, MM, ACT, NOP, SYNC seq), before the
   uint32_t max_ops = 80;  // SYNCs the ordering adds and END
