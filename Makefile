@@ -1,4 +1,5 @@
 # Loom: a thin Makefile over CMake. `make` lists the targets.
+SHELL   := /bin/bash
 BUILD   ?= build
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_TIMEOUT ?= 600
@@ -39,7 +40,10 @@ help:
 	@echo "  make test           build and run every test (unit, model, co-simulation, negative)"
 	@echo "  make test-one TEST=<Suite.Test>   run one test, e.g. TEST=Configs/Directed.Identity/small"
 	@echo "  make waves TEST=<Suite.Test>      run one test with tracing and open GTKWave"
-	@echo "  make bench          benchmarks at 100-cycle DRAM latency: DMA bandwidth, 256^3 GEMM utilization on the RTL core (table + JSON)"
+	@echo "  make bench          simulation speed (RTL, golden model, co-sim, bare array, --threads) at P = 4..32,"
+	@echo "                      utilization and predicted-vs-RTL cycles of GEMM / conv2d / MLP at P = 8, 16,"
+	@echo "                      DMA bandwidth: tables, $(BUILD)/bench/bench.json, PNG plots (docs/performance.md);"
+	@echo "                      BENCH_ARGS='--quick --sections util,dma' etc. (build/loom-bench --help)"
 	@echo "  make regress        SEEDS=20 legal and ILLEGAL_SEEDS=11 illegal constrained-random programs per config"
 	@echo "                      (CONFIGS=tiny,small,medium) in whole-core co-simulation, JOBS at a time;"
 	@echo "                      table, JUnit XML and failure reports in $(BUILD)/regress/"
@@ -85,7 +89,10 @@ test-one: build
 
 bench: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-bench
-	$(BUILD)/loom-bench --json $(BUILD)/bench/dma_bandwidth.json --out-dir $(BUILD)/bench $(BENCH_ARGS)
+	@mkdir -p $(BUILD)/bench
+	set -o pipefail; $(BUILD)/loom-bench --out-dir $(BUILD)/bench $(BENCH_ARGS) | tee $(BUILD)/bench/bench.txt
+	gnuplot -e "dir='$(BUILD)/bench'" scripts/bench_plot.gp
+	@echo "bench: $(BUILD)/bench/ bench.txt, bench.json, utilization.png, speed.png"
 
 regress: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target loom-regress

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   verilator libsystemc-dev libgtest-dev libfmt-dev cmake g++ make pkg-config
-  yosys lcov libcli11-dev nlohmann-json3-dev python3
+  yosys lcov libcli11-dev nlohmann-json3-dev python3 gnuplot-nox
 )
 # gtkwave is optional at run time (make waves opens it when a display exists).
 optional=(gtkwave)

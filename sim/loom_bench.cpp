@@ -1,253 +1,268 @@
-// loom-bench: measurements of `make bench`, taken from co-simulated runs
-// (RTL checked against the golden model; a figure from a failing run is not
-// reported as a result).
-//
-// DMA bandwidth: one descriptor moving every partition's `bytes` bytes
-// between DRAM and SBUF at a fixed DRAM latency, bytes per cycle from the
-// descriptor's accept to its completion event, against the AXI bus peak (DB
-// bytes per cycle) and the SBUF port peak (one SBUF word per cycle).
-//
-// GEMM utilization: M x K x N int8 GEMM (default 256^3) through the kernel
-// with tiled A on the Verilated whole core, co-simulated against the
-// whole-core golden model (bench_gemm_rtl.h),
-// C checked against reference_matmul; MACs / (P^2 x PERF_CYCLES) against
-// the goal (default 90 % at small, DRAM latency 100).
+// loom-bench: the measurements of `make bench` (docs/performance.md), in
+// one run, as tables on stdout, one JSON file and the data of the plots:
+//   speed  simulation speed of the RTL core alone, the golden model alone
+//          (C++ and SystemC), co-simulation and the bare PE array, per P,
+//          and Verilator --threads builds against single-threaded;
+//   util   array utilization of GEMMs, conv2d layers and MLPs on the RTL
+//          core, and the golden model's predicted cycles against the RTL's
+//          (fixed DRAM latency and random backpressure), GEMMs against the
+//          analytic weight-stationary estimate;
+//   dma    DMA bandwidth against the bus peak.
+// Then the targets of docs/performance.md, each met or not, with the
+// figure. Every figure comes from a checked run (result == reference, or a
+// passing co-simulation); a failing run fails the benchmark (exit 1).
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "bench_gemm_rtl.h"
-#include "cosim.h"
+#include "bench_dma.h"
+#include "bench_speed.h"
+#include "bench_util.h"
+#include "bench_workload.h"
+#include "loom/bench_models.h"
 #include "loom/rtl_models.h"
-#include "workloads.h"
 
 namespace {
 
-struct DmaPoint {
-  std::string config;
-  bool store = false;
-  uint32_t partitions = 0, bytes_per_partition = 0, bus_bytes = 0, word_bytes = 0;
-  uint64_t cycles = 0;  // accept .. completion
-  double bytes_per_cycle = 0, of_bus = 0, of_port = 0;
-  bool pass = false;
+using namespace loom;
+using namespace loom::bench;
+
+// A goal of docs/performance.md and how the run did against it.
+struct Target {
+  std::string name, goal, measured;
+  bool met = false;
 };
 
-DmaPoint measure_dma(const loom::Config& cfg, bool store, uint32_t bytes, uint32_t latency,
-                     const std::string& out_dir) {
-  using namespace loom;
-  const uint32_t p = cfg.partitions;
-  const uint64_t total = uint64_t(p) * bytes;
-  StimBuilder sb(cfg);
-  sb.dram_window(0x10000, 0x10000 + std::max<uint64_t>(total, 0x10000));
-  std::vector<uint8_t> init(total);
-  std::mt19937_64 rng(7);
-  for (auto& b : init) b = uint8_t(rng());
-  AxiMemConfig mem;
-  mem.read_latency = latency;
-  mem.write_latency = latency;
-  sb.dram_setup(mem);
-  if (store) {
-    std::vector<int8_t> src(total);
-    for (auto& b : src) b = int8_t(rng());
-    sb.matrix(0, 0, p, bytes, src);
-    sb.dma(dma_store(0x10000, 0, 0, p, bytes));
-  } else {
-    sb.dram(0x10000, init);
-    sb.dma(dma_load(0x10000, 0, 0, p, bytes));
+std::string self_path(const char* argv0) {
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(argv0) : p.string();
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// The utilization workloads at one configuration.
+std::vector<Workload> util_workloads(const Config& cfg, bool quick) {
+  std::vector<Workload> w;
+  const std::vector<uint32_t> cubes = quick ? std::vector<uint32_t>{64, 256}
+                                            : std::vector<uint32_t>{64, 128, 256, 512};
+  for (uint32_t s : cubes) w.push_back(gemm_workload(cfg, s, s, s));
+  if (!quick) {
+    // Skinny: one dimension 64, the others 512 (few stationary columns, a
+    // short accumulation, short streams).
+    w.push_back(gemm_workload(cfg, 64, 512, 512));
+    w.push_back(gemm_workload(cfg, 512, 64, 512));
+    w.push_back(gemm_workload(cfg, 512, 512, 64));
   }
-  const Stimulus stim = sb.build();
-
-  CosimOptions opt;
-  opt.name = fmt::format("bench_dma_{}_{}_{}", cfg.name, store ? "store" : "load", bytes);
-  opt.out_dir = out_dir;
-  opt.use_systemc = false;  // many runs in one process: the C++ core of the golden model
-  const CosimResult r = run_cosim(rtl_factory(cfg.name), cfg, stim, opt);
-
-  DmaPoint d;
-  d.config = cfg.name;
-  d.store = store;
-  d.partitions = p;
-  d.bytes_per_partition = bytes;
-  d.bus_bytes = cfg.axi_data_bytes;
-  d.word_bytes = cfg.sbuf_word_bytes;
-  d.pass = r.pass && r.prediction.dma_code.size() == 1 && r.prediction.dma_code[0] == 0;
-  d.cycles = r.prediction.dma_complete[0] - r.prediction.dma_accept[0];
-  d.bytes_per_cycle = double(total) / double(d.cycles);
-  d.of_bus = d.bytes_per_cycle / cfg.axi_data_bytes;
-  d.of_port = d.bytes_per_cycle / std::min(cfg.axi_data_bytes, cfg.sbuf_word_bytes);
-  if (!r.pass) fmt::print(stderr, "co-simulation FAILED: {}\n", r.report_path);
-  return d;
+  // ResNet-like 3x3 layers, stride 1, padding 1.
+  const std::vector<ConvShape> convs =
+      quick ? std::vector<ConvShape>{{14, 14, 64, 64, 3, 1}}
+            : std::vector<ConvShape>{{28, 28, 32, 32, 3, 1}, {14, 14, 64, 64, 3, 1}, {7, 7, 128, 128, 3, 1}};
+  for (const ConvShape& c : convs) w.push_back(conv2d_workload(cfg, c));
+  w.push_back(mlp_workload(cfg, quick ? MlpShape{64, 128, 128, 64} : MlpShape{64, 256, 256, 64}));
+  return w;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"loom-bench: Loom benchmarks from co-simulated runs"};
-  std::vector<std::string> configs{"small", "tiny", "medium"};
+  CLI::App app{"loom-bench: Loom's benchmarks (docs/performance.md)"};
+  std::vector<std::string> sections{"speed", "util", "dma"};
   uint32_t latency = 100;
-  std::string json_path = "build/bench/dma_bandwidth.json";
   std::string out_dir = "build/bench";
-  double target = 0.90;
-  std::vector<std::string> gemm_configs{"small", "medium"};
-  uint32_t gemm_size = 256;
-  double gemm_target = 0.90;
-  std::string gemm_goal_config = "small";
-  app.add_option("--configs", configs, "RTL configurations to measure")->delimiter(',');
-  app.add_option("--latency", latency, "DRAM read and write latency in cycles")->check(CLI::Range(1, 10000));
-  app.add_option("--json", json_path, "write the results as JSON here");
-  app.add_option("--out-dir", out_dir, "reports and waves of failing runs");
-  app.add_option("--target", target, "bandwidth goal as a fraction of the bus peak")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--gemm-configs", gemm_configs, "configurations of the GEMM utilization runs (none: skip)")
-      ->delimiter(',');
-  app.add_option("--gemm-size", gemm_size, "M = K = N of the GEMM")->check(CLI::Range(1, 1024));
-  app.add_option("--gemm-target", gemm_target, "GEMM array utilization goal (fraction)")
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--gemm-goal-config", gemm_goal_config, "the configuration the GEMM goal applies to");
+  std::string json_path;  // default: out_dir/bench.json
+  SpeedOptions speed;
+  std::vector<std::string> speed_models{"tiny", "small", "medium", "large", "large_mt2"};
+  std::vector<std::string> util_configs{"small", "medium"};
+  bool quick = false, no_backpressure = false;
+  std::vector<std::string> dma_configs{"small", "tiny", "medium"};
+  double dma_target = 0.90, gemm_target = 0.90;
+  std::string systemc_config;
+  app.add_option("--sections", sections, "what to measure: speed, util, dma")->delimiter(',');
+  app.add_option("--latency", latency, "DRAM read and write latency in cycles (util, dma)")
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--out-dir", out_dir, "JSON, plot data, and reports of failing runs");
+  app.add_option("--json", json_path, "the JSON results (default OUT_DIR/bench.json)");
+  app.add_option("--speed-models", speed_models, "core models of the speed section")->delimiter(',');
+  app.add_option("--speed-n", speed.n_at_p8, "N of the speed GEMM at P=8 (256 x 256 x N, N scaled by P^2/64)")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--bare-cycles", speed.bare_cycles, "cycles of each bare PE array run")
+      ->check(CLI::Range(1000, 100000000));
+  app.add_option("--util-configs", util_configs, "configurations of the util section")->delimiter(',');
+  app.add_flag("--quick", quick, "fewer and smaller util workloads (CI)");
+  app.add_flag("--no-backpressure", no_backpressure, "util: skip the random-backpressure runs");
+  app.add_option("--dma-configs", dma_configs, "configurations of the dma section")->delimiter(',');
+  app.add_option("--dma-target", dma_target, "DMA goal, fraction of the bus peak")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--gemm-target", gemm_target, "256^3 GEMM utilization goal at P=8")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--systemc-child", systemc_config, "(internal) run the speed workload on the SystemC model")
+      ->group("");
   CLI11_PARSE(app, argc, argv);
-
-  std::vector<DmaPoint> points;
-  for (const std::string& name : configs) {
-    const loom::Config* cfg = nullptr;
-    try {
-      cfg = &loom::config_by_name(name);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "loom-bench: {}\n", e.what());
+  if (!systemc_config.empty()) return systemc_child(systemc_config, speed.n_at_p8);
+  for (const std::string& s : sections)
+    if (s != "speed" && s != "util" && s != "dma") {
+      fmt::print(stderr, "loom-bench: unknown section '{}' (speed, util, dma)\n", s);
       return 2;
     }
-    if (!loom::rtl_factory(name)) {
-      fmt::print(stderr, "loom-bench: no RTL model built for configuration '{}'\n", name);
-      return 2;
-    }
-    std::vector<uint32_t> sizes;
-    for (uint32_t b : {1024u, 4096u, cfg->sbuf_bytes})
-      if (b <= cfg->sbuf_bytes && std::find(sizes.begin(), sizes.end(), b) == sizes.end()) sizes.push_back(b);
-    for (bool store : {false, true})
-      for (uint32_t b : sizes) {
-        fmt::print(stderr, "loom-bench: {} {} {} B x {} partitions ...\n", name, store ? "store" : "load", b,
-                   cfg->partitions);
-        points.push_back(measure_dma(*cfg, store, b, latency, out_dir));
-      }
-  }
+  if (json_path.empty()) json_path = out_dir + "/bench.json";
+  std::filesystem::create_directories(out_dir);
+  speed.self = self_path(argv[0]);
+  speed.out_dir = out_dir;
 
-  fmt::print("DMA bandwidth, DRAM latency {} cycles (one descriptor: every partition, contiguous rows)\n\n",
-             latency);
-  fmt::print("{:<8} {:<6} {:>6} {:>9} {:>4} {:>4} {:>8} {:>8} {:>8} {:>8}  {}\n", "config", "dir",
-             "parts", "B/part", "DB", "WB", "cycles", "B/cycle", "of bus", "of port", "check");
-  bool ok = true, target_met = true;
+  bool ok = true;
+  std::vector<Target> targets;
   nlohmann::json j;
   j["dram_latency"] = latency;
-  j["target_of_bus_peak"] = target;
-  for (const DmaPoint& d : points) {
-    const bool bus_bound = d.bus_bytes <= d.word_bytes;
-    const bool counted = d.bytes_per_partition >= 4096 && bus_bound;
-    const bool meets = d.of_bus >= target;
-    std::string note = d.pass ? "PASS" : "FAIL (co-simulation)";
-    if (counted) note += meets ? ", meets the goal" : ", BELOW the goal";
-    else if (!bus_bound) note += ", SBUF-port bound (DB > WB)";
-    fmt::print("{:<8} {:<6} {:>6} {:>9} {:>4} {:>4} {:>8} {:>8.2f} {:>7.1f}% {:>7.1f}%  {}\n", d.config,
-               d.store ? "store" : "load", d.partitions, d.bytes_per_partition, d.bus_bytes, d.word_bytes,
-               d.cycles, d.bytes_per_cycle, 100 * d.of_bus, 100 * d.of_port, note);
-    ok = ok && d.pass;
-    if (counted && !meets) target_met = false;
-    j["dma"].push_back({{"config", d.config},
-                        {"dir", d.store ? "store" : "load"},
-                        {"partitions", d.partitions},
-                        {"bytes_per_partition", d.bytes_per_partition},
-                        {"bus_bytes", d.bus_bytes},
-                        {"sbuf_word_bytes", d.word_bytes},
-                        {"cycles", d.cycles},
-                        {"bytes_per_cycle", d.bytes_per_cycle},
-                        {"fraction_of_bus_peak", d.of_bus},
-                        {"fraction_of_sbuf_port_peak", d.of_port},
-                        {"cosim_pass", d.pass}});
-  }
-  j["goal_met"] = target_met;
-  fmt::print("\ngoal: >= {:.0f}% of the bus peak for >= 4 KiB per partition where the bus is not wider "
-             "than the SBUF word: {}\n",
-             100 * target, target_met ? "met" : "NOT met");
+  try {
+    // --- speed -------------------------------------------------------------
+    if (has(sections, "speed")) {
+      std::vector<SpeedPoint> pts;
+      for (const std::string& m : speed_models) pts.push_back(measure_speed(m, speed));
+      print_speed(pts);
+      j["speed"] = speed_json(pts);
+      double worst_cosim = std::numeric_limits<double>::max(), worst_bare = worst_cosim,
+             worst_model = worst_cosim;
+      std::string at_cosim, at_bare, at_model;
+      for (const SpeedPoint& s : pts) {
+        ok = ok && s.rtl.ok && s.model_alone.ok && (!s.cosim.cycles || s.cosim.ok) &&
+             (!s.systemc || s.systemc->ok) && (!s.bare.built || s.bare.ok);
+        if (s.threads != 1) continue;
+        const double rtl = s.rtl.cycles_per_second();
+        auto worst = [&](double v, double& w, std::string& at) {
+          if (v < w) w = v, at = fmt::format("{} (P={})", s.model, s.partitions);
+        };
+        if (s.cosim.cycles) worst(s.cosim.cycles_per_second() / rtl, worst_cosim, at_cosim);
+        if (s.bare.built) worst(rtl / s.bare.cycles_per_second(), worst_bare, at_bare);
+        worst(s.model_alone.cycles_per_second() / rtl, worst_model, at_model);
+      }
+      if (!at_cosim.empty())
+        targets.push_back({"co-simulation speed", "co-sim >= 1/3 of RTL alone (cycles/s)",
+                           fmt::format("worst {:.2f} at {}", worst_cosim, at_cosim), worst_cosim >= 1.0 / 3});
+      if (!at_bare.empty())
+        targets.push_back({"whole core vs bare array", "RTL core >= 1/3 of the bare array (PE-cycles/s)",
+                           fmt::format("worst {:.2f} at {}", worst_bare, at_bare), worst_bare >= 1.0 / 3});
+      if (!at_model.empty())
+        targets.push_back({"golden model speed", "golden model alone >= 20x RTL alone (cycles/s)",
+                           fmt::format("worst {:.1f}x at {}", worst_model, at_model), worst_model >= 20});
+      // Threads: each threaded model against the single-threaded one of its configuration.
+      bool any = false;
+      for (const SpeedPoint& t : pts) {
+        if (t.threads == 1) continue;
+        for (const SpeedPoint& s : pts) {
+          if (s.threads != 1 || s.config != t.config) continue;
+          if (!any) {
+            fmt::print("\nVerilator --threads against single-threaded (RTL alone, and the bare array)\n\n");
+            fmt::print("{:<10} {:>3} {:>7} {:>12} {:>12} {:>8} {:>12} {:>12} {:>8}\n", "config", "P",
+                       "threads", "core c/s", "1 thread", "speedup", "bare c/s", "1 thread", "speedup");
+            any = true;
+          }
+          const bool bare = t.bare.built && s.bare.built;
+          fmt::print("{:<10} {:>3} {:>7} {:>12.0f} {:>12.0f} {:>7.2f}x {:>12} {:>12} {:>8}\n", t.config,
+                     t.partitions, t.threads, t.rtl.cycles_per_second(), s.rtl.cycles_per_second(),
+                     t.rtl.cycles_per_second() / s.rtl.cycles_per_second(),
+                     bare ? fmt::format("{:.0f}", t.bare.cycles_per_second()) : "-",
+                     bare ? fmt::format("{:.0f}", s.bare.cycles_per_second()) : "-",
+                     bare ? fmt::format("{:.2f}x", t.bare.cycles_per_second() / s.bare.cycles_per_second())
+                          : "-");
+        }
+      }
+      // The plot's data: cycles/s against P.
+      std::ofstream f(out_dir + "/speed.dat");
+      f << "# P rtl model systemc cosim bare (cycles/s, single-threaded)\n";
+      for (const SpeedPoint& s : pts) {
+        if (s.threads != 1) continue;
+        auto v = [](bool have, double x) { return have ? fmt::format("{:.1f}", x) : std::string("-"); };
+        f << s.partitions << ' ' << v(true, s.rtl.cycles_per_second()) << ' '
+          << v(true, s.model_alone.cycles_per_second()) << ' '
+          << v(bool(s.systemc), s.systemc ? s.systemc->cycles_per_second() : 0) << ' '
+          << v(s.cosim.cycles != 0, s.cosim.cycles_per_second()) << ' '
+          << v(s.bare.built, s.bare.cycles_per_second()) << "\n";
+      }
+    }
 
-  // GEMM utilization on the whole core.
-  std::vector<loom::bench::GemmPoint> gemms;
-  for (const std::string& name : gemm_configs) {
-    if (name.empty() || name == "none") continue;
-    const loom::Config* cfg = nullptr;
-    try {
-      cfg = &loom::config_by_name(name);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "loom-bench: {}\n", e.what());
-      return 2;
+    // --- util --------------------------------------------------------------
+    if (has(sections, "util")) {
+      std::vector<UtilPoint> pts;
+      for (const std::string& name : util_configs) {
+        const Config& cfg = config_by_name(name);
+        const BenchCoreModel* m = bench_core_model(name);
+        if (!m) throw std::invalid_argument(fmt::format("no RTL core model for '{}' in this build", name));
+        for (const Workload& w : util_workloads(cfg, quick)) {
+          fmt::print(stderr, "loom-bench: util {} {} ...\n", name, w.label());
+          pts.push_back(measure_util(m->factory, cfg, w, latency, !no_backpressure));
+        }
+      }
+      print_util(pts);
+      j["util"] = util_json(pts);
+      write_util_plot_data(pts, util_configs, out_dir + "/utilization.dat");
+      double worst_fixed = 0, worst_bp = 0;
+      bool gemm_measured = false, gemm_met = false;
+      std::string gemm_figure = "not measured";
+      for (const UtilPoint& u : pts) {
+        ok = ok && u.ok();
+        worst_fixed = std::max(worst_fixed, std::abs(error_percent(u.predicted.cycles, u.rtl.cycles)));
+        if (u.backpressure)
+          worst_bp = std::max(worst_bp, std::abs(error_percent(u.predicted_bp_other.cycles, u.rtl_bp.cycles)));
+        if (u.kind == "gemm" && u.shape == "256x256x256" && u.partitions == 8 && u.ok()) {
+          gemm_measured = true;
+          gemm_met = u.utilization() >= gemm_target;
+          gemm_figure = fmt::format("{:.1f}% on {}", 100 * u.utilization(), u.config);
+        }
+      }
+      targets.push_back({"prediction, fixed latency", "predicted cycles == RTL cycles",
+                         fmt::format("worst |error| {:.3f}%", worst_fixed), worst_fixed == 0});
+      if (!no_backpressure)
+        targets.push_back({"prediction, random backpressure",
+                           "|predicted - RTL| <= 2% (model on another seed of the same DRAM statistics)",
+                           fmt::format("worst |error| {:.2f}%", worst_bp), worst_bp <= 2.0});
+      targets.push_back({"GEMM 256^3 utilization at P=8", fmt::format(">= {:.0f}%", 100 * gemm_target),
+                         gemm_figure, gemm_measured && gemm_met});
     }
-    fmt::print(stderr, "loom-bench: GEMM {}^3 on {} (RTL core) ...\n", gemm_size, name);
-    try {
-      gemms.push_back(loom::bench::measure_gemm_rtl(*cfg, gemm_size, gemm_size, gemm_size, latency));
-    } catch (const std::exception& e) {
-      loom::bench::GemmPoint f;
-      f.config = name;
-      f.message = e.what();
-      gemms.push_back(f);
+
+    // --- dma ---------------------------------------------------------------
+    if (has(sections, "dma")) {
+      std::vector<DmaPoint> pts;
+      for (const std::string& name : dma_configs) {
+        const Config& cfg = config_by_name(name);
+        if (!rtl_factory(name))
+          throw std::invalid_argument(fmt::format("no RTL tensor model for '{}' in this build", name));
+        const std::vector<DmaPoint> p = measure_dma_bandwidth(cfg, latency, out_dir);
+        pts.insert(pts.end(), p.begin(), p.end());
+      }
+      fmt::print("\n");
+      const bool met = print_dma(pts, latency, dma_target);
+      j["dma"] = dma_json(pts);
+      for (const DmaPoint& d : pts) ok = ok && d.pass;
+      double worst = 1;
+      for (const DmaPoint& d : pts)
+        if (d.counted()) worst = std::min(worst, d.of_bus);
+      targets.push_back({"DMA bandwidth", fmt::format(">= {:.0f}% of the bus peak (>= 4 KiB per "
+                                                      "partition, bus not wider than the SBUF word)",
+                                                      100 * dma_target),
+                         fmt::format("worst {:.1f}%", 100 * worst), met});
     }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "loom-bench: {}\n", e.what());
+    return 2;
   }
-  bool gemm_goal_met = false, gemm_goal_measured = false;
-  if (!gemms.empty()) {
-    fmt::print("\nGEMM on the RTL core (tiled A), DRAM latency {} cycles, utilization = MACs / (P^2 x "
-               "PERF_CYCLES)\n\n",
-               latency);
-    fmt::print("{:<8} {:>4} {:>14} {:>10} {:>10} {:>7} {:>7} {:>7}  {}\n", "config", "P", "M x K x N",
-               "cycles", "MACs", "util", "PE", "DMA", "check");
+
+  fmt::print("\nTargets (docs/performance.md)\n\n");
+  for (const Target& t : targets) {
+    fmt::print("  {:<6} {:<32} {:<58} {}\n", t.met ? "met" : "NOT MET", t.name, t.goal, t.measured);
+    j["targets"].push_back({{"name", t.name}, {"goal", t.goal}, {"measured", t.measured}, {"met", t.met}});
   }
-  for (const loom::bench::GemmPoint& gp : gemms) {
-    const bool is_goal = gp.config == gemm_goal_config;
-    std::string note =
-        gp.pass ? fmt::format("PASS: co-simulated ({} transactions), C == reference_matmul",
-                              gp.transactions_compared)
-                : "FAIL: " + gp.message;
-    if (is_goal && gp.pass) {
-      gemm_goal_measured = true;
-      gemm_goal_met = gp.utilization >= gemm_target;
-      note += gemm_goal_met ? ", meets the goal" : ", BELOW the goal";
-    }
-    fmt::print("{:<8} {:>4} {:>14} {:>10} {:>10} {:>6.1f}% {:>6.1f}% {:>6.1f}%  {}\n", gp.config,
-               gp.partitions, fmt::format("{}x{}x{}", gp.m, gp.k, gp.n), gp.cycles, gp.macs,
-               100 * gp.utilization, 100 * gp.busy_pe, 100 * gp.busy_dma, note);
-    ok = ok && gp.pass;
-    j["gemm"].push_back({{"config", gp.config},
-                         {"partitions", gp.partitions},
-                         {"m", gp.m},
-                         {"k", gp.k},
-                         {"n", gp.n},
-                         {"a_layout", "tiled"},
-                         {"dram_latency", gp.latency},
-                         {"cycles", gp.cycles},
-                         {"macs", gp.macs},
-                         {"utilization", gp.utilization},
-                         {"busy_pe", gp.busy_pe},
-                         {"busy_dma", gp.busy_dma},
-                         {"c_mismatches", gp.c_mismatches},
-                         {"transactions_compared", gp.transactions_compared},
-                         {"pass", gp.pass},
-                         {"message", gp.message}});
-  }
-  if (gemm_goal_measured || !gemms.empty()) {
-    j["gemm_goal"] = {{"config", gemm_goal_config},
-                      {"target_utilization", gemm_target},
-                      {"measured", gemm_goal_measured},
-                      {"met", gemm_goal_met}};
-    fmt::print("\ngoal: GEMM {}^3 on {} at >= {:.0f}% array utilization: {}\n", gemm_size,
-               gemm_goal_config, 100 * gemm_target,
-               !gemm_goal_measured ? "not measured (no passing run)"
-                                   : gemm_goal_met ? "met" : "NOT met");
-  }
-  if (!json_path.empty()) {
-    std::filesystem::create_directories(std::filesystem::path(json_path).parent_path());
-    std::ofstream(json_path) << j.dump(2) << "\n";
-    fmt::print("results: {}\n", json_path);
-  }
+  j["all_runs_checked_ok"] = ok;
+  std::ofstream(json_path) << j.dump(2) << "\n";
+  fmt::print("\nresults: {}{}\n", json_path,
+             ok ? "" : "\nFAIL: a run did not check (see the tables above)");
   return ok ? 0 : 1;
 }
