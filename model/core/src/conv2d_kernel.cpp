@@ -1,10 +1,11 @@
-// conv2d program generator (docs/kernels.md "conv2d"): NHWC input, weights
-// [KH][KW][C][CO] stationary (C on the partitions, CO the array columns),
-// output pixels as the moving free dimension, zero padding loaded from a
-// DRAM zero region.
+// conv2d program generator (docs/kernels.md "conv2d"): NHWC or
+// channel-major input, weights [KH][KW][C][CO] stationary (C on the
+// partitions, CO the array columns), output pixels as the moving free
+// dimension, zero padding loaded from a DRAM zero region.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 
 #include "kernel_pipeline.h"
@@ -59,6 +60,10 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
   const uint32_t es = p.out_int8 ? 1 : 4;
   if (uint64_t(p.co) * es > 0xffffffffull || uint64_t(p.c) * p.stride_w > 0xffffffffull)
     throw std::invalid_argument("conv2d: C or CO too large for the DMA's 32-bit strides");
+  // Channel-major: a channel's pixels are one row of N H W (N HO WO) bytes.
+  if (p.channel_major && (uint64_t(p.n) * p.h * p.w > 0xffffffffull ||
+                          uint64_t(p.n) * p.out_h() * p.out_w() * es > 0xffffffffull))
+    throw std::invalid_argument("conv2d: N H W too large for the DMA's 32-bit strides");
 
   Conv2dProgram g;
   g.out_h = p.out_h();
@@ -119,6 +124,11 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
   // [q0, q0 + ft): one run per output row, split at the padding; adjacent
   // zero runs merged.
   const int64_t sh = p.stride_h, sw = p.stride_w;
+  const uint64_t chan_bytes = uint64_t(p.n) * p.h * p.w;  // channel-major row stride
+  auto in_at = [&](uint64_t img, uint64_t yi, uint64_t xi, uint32_t c0) {
+    return p.channel_major ? p.in_addr + ((uint64_t(c0) * p.n + img) * p.h + yi) * p.w + xi
+                           : p.in_addr + ((img * p.h + yi) * p.w + xi) * p.c + c0;
+  };
   auto segments = [&](uint64_t q0, uint32_t ft, uint32_t kh, uint32_t kw, uint32_t c0) {
     std::vector<Segment> segs;
     auto add = [&](uint32_t off, uint32_t len, bool zero, uint64_t src) {
@@ -145,12 +155,103 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
         add(off, uint32_t(a - int64_t(wo0)), true, 0);
         const uint64_t xi = uint64_t(a * sw + dx);
         add(off + uint32_t(a - int64_t(wo0)), uint32_t(b - a + 1), false,
-            p.in_addr + ((img * p.h + uint64_t(yi)) * p.w + xi) * p.c + c0);
+            in_at(img, uint64_t(yi), xi, c0));
         add(off + uint32_t(b - int64_t(wo0) + 1), uint32_t(int64_t(wo0) + run - 1 - b), true, 0);
       }
       q += run;
     }
     return segs;
+  };
+
+  // Every partition reads the same zeros (row_stride 0).
+  auto zeros = [&](uint32_t ct, uint32_t sbuf, uint32_t len) {
+    DmaDesc x;
+    x.rows = ct;
+    x.sbuf_addr = sbuf;
+    x.dram_addr = p.zero_addr;
+    x.row_stride = 0;
+    x.row_bytes = len;
+    g.zero_bytes = std::max<uint64_t>(g.zero_bytes, len);
+    return x;
+  };
+  // NHWC: a descriptor per segment; a pixel's channels are contiguous, so
+  // plane j = pixel, row r = channel c0 + r, one byte.
+  auto moving_nhwc = [&](const std::vector<Segment>& segs, uint32_t ct, uint32_t sbuf) {
+    std::vector<DmaDesc> d;
+    for (const Segment& sg : segs) {
+      if (sg.zero) {
+        d.push_back(zeros(ct, sbuf + sg.off, sg.len));
+        continue;
+      }
+      DmaDesc x;
+      x.rows = ct;
+      x.sbuf_addr = sbuf + sg.off;
+      x.dram_addr = sg.src;
+      x.row_stride = 1;
+      x.row_bytes = 1;
+      x.planes = sg.len;
+      x.plane_stride = uint32_t(sw * p.c);
+      d.push_back(x);
+    }
+    return d;
+  };
+  // Channel-major: row r = channel c0 + r, a run of contiguous pixels (one
+  // byte per plane when stride_w > 1). The DMA runs one descriptor at a
+  // time and pays a DRAM round trip for each, so fewer is faster:
+  // - the padding is one zero descriptor over the span of the zero runs,
+  //   issued first; the valid runs after it (queue 0 completes in order)
+  //   overwrite the bytes that are not padding;
+  // - a valid run that continues the previous one both in the tile and in
+  //   DRAM (the next output row, when WO = W) extends its row: one burst
+  //   per channel, not one per output row (the DMA keeps only 8 bursts in
+  //   flight, so short bursts cost ~100 / 8 cycles each);
+  // - otherwise valid runs that follow each other in the tile with the same
+  //   length and equally spaced sources are the planes of one descriptor.
+  auto moving_channel_major = [&](const std::vector<Segment>& segs, uint32_t ct, uint32_t sbuf) {
+    std::vector<DmaDesc> d;
+    uint32_t z0 = UINT32_MAX, z1 = 0;
+    for (const Segment& sg : segs)
+      if (sg.zero) z0 = std::min(z0, sg.off), z1 = std::max(z1, sg.off + sg.len);
+    if (z0 < z1) d.push_back(zeros(ct, sbuf + z0, z1 - z0));
+    bool open = false;  // d.back() is a run further runs may join as planes
+    uint32_t end = 0;   // its tile offset after the last plane
+    for (const Segment& sg : segs) {
+      if (sg.zero) continue;
+      if (open && end == sg.off && d.back().planes == 1 &&
+          sg.src == d.back().dram_addr + d.back().row_bytes) {
+        d.back().row_bytes += sg.len;
+        end += sg.len;
+        continue;
+      }
+      if (open) {
+        DmaDesc& x = d.back();
+        const uint64_t stride = x.planes > 1 ? x.plane_stride : sg.src - x.dram_addr;
+        if (x.row_bytes == sg.len && end == sg.off && x.planes < 0xffff &&
+            sg.src > x.dram_addr && stride <= 0xffffffffull &&
+            sg.src == x.dram_addr + x.planes * stride) {
+          x.plane_stride = uint32_t(stride);
+          ++x.planes;
+          end += sg.len;
+          continue;
+        }
+      }
+      DmaDesc x;
+      x.rows = ct;
+      x.row_stride = uint32_t(chan_bytes);
+      x.sbuf_addr = sbuf + sg.off;
+      x.dram_addr = sg.src;
+      if (sw == 1) {
+        x.row_bytes = sg.len;
+      } else {  // strided pixels: one byte per plane
+        x.row_bytes = 1;
+        x.planes = sg.len;
+        x.plane_stride = uint32_t(sw);
+      }
+      d.push_back(x);
+      open = sw == 1;
+      end = sg.off + sg.len;
+    }
+    return d;
   };
 
   std::vector<detail::PipeTile> tiles;
@@ -173,24 +274,9 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
             w.row_bytes = mt;
             w.sbuf_addr = tl.sbuf_w[t % 2];
             s.w_loads.push_back(w);
-            for (const Segment& sg : segments(q0, ft, kh, kw, c0)) {
-              DmaDesc x;
-              x.rows = ct;
-              x.sbuf_addr = tl.sbuf_x[t % 2] + sg.off;
-              if (sg.zero) {  // every partition reads the same zeros
-                x.dram_addr = p.zero_addr;
-                x.row_stride = 0;
-                x.row_bytes = sg.len;
-                g.zero_bytes = std::max<uint64_t>(g.zero_bytes, sg.len);
-              } else {  // plane j = pixel, row r = channel c0 + r, one byte
-                x.dram_addr = sg.src;
-                x.row_stride = 1;
-                x.row_bytes = 1;
-                x.planes = sg.len;
-                x.plane_stride = uint32_t(sw * p.c);
-              }
-              s.x_loads.push_back(x);
-            }
+            const std::vector<Segment> segs = segments(q0, ft, kh, kw, c0);
+            s.x_loads = p.channel_major ? moving_channel_major(segs, ct, tl.sbuf_x[t % 2])
+                                        : moving_nhwc(segs, ct, tl.sbuf_x[t % 2]);
             s.w_sbuf = tl.sbuf_w[t % 2];
             s.k = ct;
             s.m = mt;
@@ -201,13 +287,20 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
       const uint32_t u = uint32_t(tiles.size());
       tile.act = detail::make_act(p.out_int8, p.quant, tl.sbuf_bs + 8 * mi);
       tile.act.dst_addr = tl.sbuf_c[u % 2];
-      DmaDesc o;  // partition r = channel co0 + r; plane j = pixel q0 + j
-      o.dram_addr = p.out_addr + (q0 * p.co + co0) * es;
-      o.rows = mt;
-      o.row_stride = es;
-      o.row_bytes = es;
-      o.planes = ft;
-      o.plane_stride = p.co * es;
+      DmaDesc o;  // partition r = channel co0 + r
+      if (p.channel_major) {  // the tile's ft pixels, contiguous
+        o.dram_addr = p.out_addr + (co0 * NP + q0) * es;
+        o.rows = mt;
+        o.row_stride = uint32_t(NP * es);
+        o.row_bytes = ft * es;
+      } else {  // plane j = pixel q0 + j
+        o.dram_addr = p.out_addr + (q0 * p.co + co0) * es;
+        o.rows = mt;
+        o.row_stride = es;
+        o.row_bytes = es;
+        o.planes = ft;
+        o.plane_stride = p.co * es;
+      }
       o.sbuf_addr = tl.sbuf_c[u % 2];
       tile.store = o;
       tiles.push_back(std::move(tile));

@@ -27,6 +27,8 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
   const uint32_t es = p.out_int8 ? 1 : 4;
   if (uint64_t(p.d2) * es > 0xffffffffull)
     throw std::invalid_argument("mlp: D2 too large for the DMA's 32-bit strides");
+  if (p.feature_major && uint64_t(p.b) * es > 0xffffffffull)
+    throw std::invalid_argument("mlp: B too large for the DMA's 32-bit strides");
 
   MlpProgram g;
   g.x_addr = p.x_addr;
@@ -116,13 +118,20 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
         w.row_bytes = mt;
         w.sbuf_addr = l1.sbuf_w[t % 2];
         s.w_loads.push_back(w);
-        DmaDesc x;  // X^T: plane j = batch row b0 + j, row r = X[b][k0 + r], one byte
-        x.dram_addr = p.x_addr + uint64_t(b0) * p.d0 + k0;
-        x.planes = bt;
-        x.plane_stride = p.d0;
-        x.rows = kt;
-        x.row_stride = 1;
-        x.row_bytes = 1;
+        DmaDesc x;  // partition r = feature k0 + r of batch rows b0 ..
+        if (p.feature_major) {  // X^T row k0 + r: bt contiguous bytes
+          x.dram_addr = p.x_addr + uint64_t(k0) * p.b + b0;
+          x.rows = kt;
+          x.row_stride = p.b;
+          x.row_bytes = bt;
+        } else {  // X: plane j = batch row b0 + j, one byte
+          x.dram_addr = p.x_addr + uint64_t(b0) * p.d0 + k0;
+          x.planes = bt;
+          x.plane_stride = p.d0;
+          x.rows = kt;
+          x.row_stride = 1;
+          x.row_bytes = 1;
+        }
         x.sbuf_addr = l1.sbuf_x[t % 2];
         s.x_loads.push_back(x);
         s.w_sbuf = l1.sbuf_w[t % 2];
@@ -164,13 +173,20 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
       }
       tile.act = detail::make_act(p.out_int8, p.out, l2.sbuf_bs + 8 * l);
       tile.act.dst_addr = l2.sbuf_c[stores % 2];
-      DmaDesc o;  // partition r = Y column m0 + r; plane j = batch row b0 + j
-      o.dram_addr = p.y_addr + (uint64_t(b0) * p.d2 + m0) * es;
-      o.rows = mt;
-      o.row_stride = es;
-      o.row_bytes = es;
-      o.planes = bt;
-      o.plane_stride = p.d2 * es;
+      DmaDesc o;  // partition r = Y column m0 + r
+      if (p.feature_major) {  // Y^T row m0 + r: bt contiguous elements
+        o.dram_addr = p.y_addr + (uint64_t(m0) * p.b + b0) * es;
+        o.rows = mt;
+        o.row_stride = p.b * es;
+        o.row_bytes = bt * es;
+      } else {  // plane j = batch row b0 + j
+        o.dram_addr = p.y_addr + (uint64_t(b0) * p.d2 + m0) * es;
+        o.rows = mt;
+        o.row_stride = es;
+        o.row_bytes = es;
+        o.planes = bt;
+        o.plane_stride = p.d2 * es;
+      }
       o.sbuf_addr = l2.sbuf_c[stores % 2];
       tile.store = o;
       tiles.push_back(std::move(tile));

@@ -154,6 +154,11 @@ struct Conv2dParams {
   bool out_int8 = false;
   Requant quant;
   uint32_t semaphores = kDefaultSemaphores;  // 4 used, 5 with per-channel records
+  // Channel-major tensors (docs/kernels.md "Channel-major layout"): input
+  // [C][N][H][W], output [CO][N][HO][WO]; weights unchanged. The moving
+  // loads become rows of contiguous pixels and the store one contiguous row
+  // per channel, instead of one-byte gathers.
+  bool channel_major = false;
 
   // HO = (H + pad_top + pad_bottom - KH) / stride_h + 1, WO likewise; 0 if
   // the kernel does not fit (or a stride is 0).
@@ -219,6 +224,9 @@ struct MlpParams {
   bool out_int8 = false;
   Requant out;
   uint32_t semaphores = kDefaultSemaphores;  // 4 used, 5 with per-channel records
+  // X given as X^T [D0 x B] and Y written as Y^T [D2 x B], row-major
+  // (docs/kernels.md "Channel-major layout"): contiguous rows on both sides.
+  bool feature_major = false;
 };
 
 struct MlpProgram {
