@@ -122,7 +122,8 @@ void run_conv2d(Conv2dOptions& o) {
       "conv2d N={} H={} W={} C={} KH={} KW={} CO={} stride {} pad {} -> "
       "{}x{}, {} ({})",
       s.n, s.h, s.w, s.c, s.kh, s.kw, s.co, o.stride, o.pad, ho, wo,
-      o.channel_major ? "channel-major" : "NHWC", seeded ? fmt::format("seed {}", o.seed) : "inputs from files");
+      o.channel_major ? "channel-major" : "NHWC",
+      seeded ? fmt::format("seed {}", o.seed) : "inputs from files");
   r.workload_json = {
       {"kind", "conv2d"},
       {"n", s.n},

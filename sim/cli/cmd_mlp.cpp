@@ -114,7 +114,8 @@ void run_mlp(MlpOptions& o) {
       "MLP B={} D0={} D1={} D2={}, hidden requant bias {} scale {} shift {}{}, {} "
       "({})",
       b, d0, d1, d2, o.bias, o.scale, o.shift, o.no_relu ? "" : " relu",
-      o.feature_major ? "feature-major" : "row-major", seeded ? fmt::format("seed {}", o.seed) : "inputs from files");
+      o.feature_major ? "feature-major" : "row-major",
+      seeded ? fmt::format("seed {}", o.seed) : "inputs from files");
   r.workload_json = {
       {"kind", "mlp"},
       {"batch", b},

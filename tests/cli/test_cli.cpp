@@ -1276,11 +1276,11 @@ TEST_F(Cli, MlpShapesEqualTheReference) {
 // shapes, the output equals the same reference, the layout is reported.
 TEST_F(Cli, ChannelMajorLayoutsEqualTheReference) {
   std::mt19937_64 rng(test_seed());
-  for (const auto& [s, config] : std::vector<std::pair<ConvShape, const char*>>{
-           {{2, 9, 7, 5, 3, 3, 11, 2, 1}, "small"},
-           {{1, 8, 8, 17, 3, 3, 9, 1, 1}, "tiny"},
-           {{3, 6, 5, 3, 2, 4, 20, 1, 0}, "medium"},
-           {{1, 12, 10, 33, 1, 1, 70, 1, 0}, "small"}}) {
+  for (const auto& [s, config] :
+       std::vector<std::pair<ConvShape, const char*>>{{{2, 9, 7, 5, 3, 3, 11, 2, 1}, "small"},
+                                                      {{1, 8, 8, 17, 3, 3, 9, 1, 1}, "tiny"},
+                                                      {{3, 6, 5, 3, 2, 4, 20, 1, 0}, "medium"},
+                                                      {{1, 12, 10, 33, 1, 1, 70, 1, 0}, "small"}}) {
     SCOPED_TRACE(testing::Message() << "N" << s.n << " H" << s.h << " W" << s.w << " C" << s.c
                                     << " K" << s.kh << "x" << s.kw << " CO" << s.co << " stride "
                                     << s.stride << " pad " << s.pad << " on " << config);
@@ -1313,10 +1313,10 @@ TEST_F(Cli, ChannelMajorLayoutsEqualTheReference) {
     const std::vector<int8_t> x = random_i8(size_t(bb) * d0, rng);
     const std::vector<int8_t> w1 = random_i8(size_t(d0) * d1, rng);
     const std::vector<int8_t> w2 = random_i8(size_t(d1) * d2, rng);
-    const Result r = loom({"mlp", "--x", file("x.npy", i8_npy(bb, d0, x)), "--w1",
-                           file("w1.npy", i8_npy(d0, d1, w1)), "--w2",
-                           file("w2.npy", i8_npy(d1, d2, w2)), "--feature-major", "--config",
-                           config, "--out", path("y.npy"), "--json", json});
+    const Result r =
+        loom({"mlp", "--x", file("x.npy", i8_npy(bb, d0, x)), "--w1",
+              file("w1.npy", i8_npy(d0, d1, w1)), "--w2", file("w2.npy", i8_npy(d1, d2, w2)),
+              "--feature-major", "--config", config, "--out", path("y.npy"), "--json", json});
     ASSERT_EQ(r.code, 0) << r.err << r.out;
     EXPECT_NE(r.out.find("feature-major"), std::string::npos) << r.out;
     const I32Matrix y = read_i32_npy(slurp(path("y.npy")));
@@ -1394,7 +1394,8 @@ TEST_F(Cli, RtlModeRunsTheWholeCore) {
   r = loom({"mlp", "--x", path("x.npy"), "--w1", path("w1.npy"), "--w2", path("w2.npy"),
             "--feature-major", "--mode", "rtl", "--out", path("y.npy")});
   ASSERT_EQ(r.code, 0) << r.err << r.out;
-  EXPECT_TRUE(read_i32_npy(slurp(path("y.npy"))).v == mlp(x, w1, w2, bb, d0, d1, d2, 0, 1, 8, true));
+  EXPECT_TRUE(read_i32_npy(slurp(path("y.npy"))).v ==
+              mlp(x, w1, w2, bb, d0, d1, d2, 0, 1, 8, true));
   // A DMA outside the window stops the core: FAIL (exit 3) with the RTL's code.
   const std::string src = file(
       "bad.s",

@@ -257,10 +257,10 @@ TEST_P(CoreCosim, MlpFeatureMajor) {
                  {p.w2_addr, bytes_of(w2)}};
   const CoreCosimResult res = run(r);
   ASSERT_TRUE(res.pass);
-  const std::vector<int32_t> ref = transpose(
-      reference_mlp(x, w1, w2, p.b, p.d0, p.d1, p.d2, std::vector<int32_t>(p.d1, 0),
-                    std::vector<int32_t>(p.d1, 1), p.hidden.shift, p.hidden.relu),
-      p.b, p.d2);  // Y^T
+  const std::vector<int32_t> ref =
+      transpose(reference_mlp(x, w1, w2, p.b, p.d0, p.d1, p.d2, std::vector<int32_t>(p.d1, 0),
+                              std::vector<int32_t>(p.d1, 1), p.hidden.shift, p.hidden.relu),
+                p.b, p.d2);  // Y^T
   const size_t y0 = size_t(g.y_addr - res.check_base);
   ASSERT_LE(y0 + 4 * ref.size(), res.final_dram.size());
   for (size_t i = 0; i < ref.size(); ++i)

@@ -269,6 +269,17 @@ TEST(Conv2dKernel, ChannelMajorDescriptorsAreContiguous) {
   const MovingLoads m = moving_loads(g);
   EXPECT_EQ(m.one_byte, 0u);
   EXPECT_GT(m.row_bytes.rbegin()->first, g.out_w);
+  // Pixel tiles of whole output rows (6 of 10 pixels, 2 tiles); the 18
+  // stationary tiles of each M tile loaded once, by its first pixel tile.
+  EXPECT_EQ(g.tiling.tile_f, 60u);
+  EXPECT_EQ(g.tiling.tiles_f, 2u);
+  EXPECT_EQ(g.tiling.w_slots, 18u);
+  uint64_t w_loads = 0;
+  for (const Instr& i : g.program)
+    if (const auto* d = std::get_if<Instr::Dma>(&i.op);
+        d && d->desc.dram_addr >= g.w_addr && d->desc.dram_addr < g.w_addr + g.w_bytes)
+      ++w_loads;
+  EXPECT_EQ(w_loads, uint64_t(g.tiling.tiles_m) * 18);
   // Every store is one descriptor of a contiguous row per output channel.
   uint64_t stores = 0;
   for (const Instr& i : g.program)
@@ -293,7 +304,9 @@ TEST(Conv2dKernel, ChannelMajorDescriptorsAreContiguous) {
   if (HasFatalFailure()) return;
   const MovingLoads m1 = moving_loads(g1);
   EXPECT_EQ(m1.descs, g1.tiling.steps);
-  EXPECT_EQ(m1.row_bytes.at(64), g1.tiling.steps - g1.tiling.tiles_k);  // all but the last pixel tile
+  // Pixel tiles of whole output rows (9 of 7 pixels): one run each.
+  EXPECT_EQ(g1.tiling.tile_f, 63u);
+  EXPECT_EQ(m1.row_bytes.at(63), g1.tiling.steps - g1.tiling.tiles_k);  // all but the last tile
   // 3 x 3 without padding: one descriptor per step and image, the output
   // rows its planes.
   q.kh = q.kw = 3;
@@ -359,11 +372,11 @@ TEST(Conv2dKernel, NoPaddingReadsNoZeros) {
     }
 }
 
-TEST(Conv2dKernel, EveryWaitIsNeeded) {
-  // Several output tiles (more than the PSUM banks and the two C buffers),
-  // several steps per tile, per-channel records: dropping any kind of wait
-  // breaks the result under some interleaving, or deadlocks.
-  std::mt19937_64 rng(test_seed(0xc0d1));
+// Several output tiles (more than the PSUM banks and the two C buffers),
+// several steps per tile, per-channel records: dropping any kind of wait
+// breaks the result under some interleaving, or deadlocks.
+void every_wait_is_needed(uint64_t seed, bool channel_major) {
+  std::mt19937_64 rng(test_seed(seed));
   const Config c = cfg("tiny");
   Conv2dParams p;
   p.n = 2, p.h = 5, p.w = 4, p.c = 5, p.kh = p.kw = 3, p.co = 6;
@@ -371,14 +384,21 @@ TEST(Conv2dKernel, EveryWaitIsNeeded) {
   p.out_int8 = true;
   p.quant.per_channel = true;
   p.quant.shift = 10;
+  p.channel_major = channel_major;
   ConvCase k;
   const Conv2dProgram g = check_conv(c, p, rng, &k);
-  if (HasFatalFailure()) return;
+  if (::testing::Test::HasFatalFailure()) return;
   ASSERT_GT(g.tiling.out_tiles, uint64_t(c.psum_banks) + 2);
+  EXPECT_EQ(g.tiling.w_slots, channel_major ? 9 * g.tiling.tiles_k : 0);
   const std::vector<std::string> kinds =
       test::check_waits_needed(c, g.program, k.dram, k.p.semaphores, expected_dram(k), rng);
   EXPECT_EQ(kinds.size(), test::pipeline_wait_kinds().size());
 }
+
+TEST(Conv2dKernel, EveryWaitIsNeeded) { every_wait_is_needed(0xc0d1, false); }
+
+// With the stationary tiles resident (and pixel tiles of whole rows).
+TEST(Conv2dKernel, ChannelMajorEveryWaitIsNeeded) { every_wait_is_needed(0xc0d2, true); }
 
 TEST(Conv2dKernel, TrnOnce) {
   // P = 128: C and CO above P, more pixels than one PSUM bank (512).

@@ -102,17 +102,32 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
         "conv2d: SBUF of {} bytes per partition too small for the buffers ({} bytes at one "
         "pixel per tile)",
         cfg.sbuf_bytes, used(1)));
+  // Channel-major: whole output rows per tile when a row fits and the
+  // pixels take several tiles. A row split between two tiles costs a run
+  // (a descriptor) in each of them, which costs more than the pixels lost.
+  if (p.channel_major && WO < tf && tf < NP) tf = uint32_t(tf / WO * WO);
   tl.tile_f = tf;
   tl.tiles_f = ceil_div(NP, tf);
   const uint32_t xbytes = round_up(tf, wb), cbytes = round_up(es * tf, wb);
+  // Channel-major with several pixel tiles: the S stationary tiles of an M
+  // tile stay in SBUF (one slot each) for all its pixel tiles, which run
+  // one after the other; only the first pixel tile loads them. A slot's
+  // previous reader is the same step of the previous output tile, S >= 2
+  // steps back, which the pipeline's wait on MM t - 2 already covers.
+  const uint32_t S = p.kh * p.kw * tl.tiles_k;  // steps per output tile
+  const uint64_t used_resident = uint64_t(S) * wbytes + 2 * (uint64_t(xbytes) + cbytes) + bsbytes;
+  const bool resident =
+      p.channel_major && tl.tiles_f > 1 && S >= 2 && used_resident <= cfg.sbuf_bytes;
+  const uint32_t warea = resident ? S * wbytes : 2 * wbytes;
+  tl.w_slots = resident ? S : 0;
   tl.sbuf_w[0] = 0;
-  tl.sbuf_w[1] = wbytes;
-  tl.sbuf_x[0] = 2 * wbytes;
-  tl.sbuf_x[1] = 2 * wbytes + xbytes;
-  tl.sbuf_c[0] = 2 * (wbytes + xbytes);
-  tl.sbuf_c[1] = 2 * (wbytes + xbytes) + cbytes;
-  tl.sbuf_bs = 2 * (wbytes + xbytes + cbytes);
-  tl.sbuf_used = uint32_t(used(tf));
+  tl.sbuf_w[1] = resident ? 0 : wbytes;
+  tl.sbuf_x[0] = warea;
+  tl.sbuf_x[1] = warea + xbytes;
+  tl.sbuf_c[0] = warea + 2 * xbytes;
+  tl.sbuf_c[1] = warea + 2 * xbytes + cbytes;
+  tl.sbuf_bs = warea + 2 * (xbytes + cbytes);
+  tl.sbuf_used = uint32_t(resident ? used_resident : used(tf));
 
   const uint64_t steps_total = uint64_t(tl.tiles_f) * tl.tiles_m * p.kh * p.kw * tl.tiles_k;
   if (2 * steps_total > kSemMax)
@@ -226,9 +241,8 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
       if (open) {
         DmaDesc& x = d.back();
         const uint64_t stride = x.planes > 1 ? x.plane_stride : sg.src - x.dram_addr;
-        if (x.row_bytes == sg.len && end == sg.off && x.planes < 0xffff &&
-            sg.src > x.dram_addr && stride <= 0xffffffffull &&
-            sg.src == x.dram_addr + x.planes * stride) {
+        if (x.row_bytes == sg.len && end == sg.off && x.planes < 0xffff && sg.src > x.dram_addr &&
+            stride <= 0xffffffffull && sg.src == x.dram_addr + x.planes * stride) {
           x.plane_stride = uint32_t(stride);
           ++x.planes;
           end += sg.len;
@@ -254,57 +268,65 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
     return d;
   };
 
+  // Output tiles pixel-tile-major (CO tiles inner); M-tile-major with
+  // resident stationary tiles.
   std::vector<detail::PipeTile> tiles;
   uint64_t t = 0;  // step index: buffers t % 2
-  for (uint32_t fi = 0; fi < tl.tiles_f; ++fi) {
+  const uint64_t U = uint64_t(tl.tiles_f) * tl.tiles_m;
+  for (uint64_t v = 0; v < U; ++v) {
+    const uint32_t fi = uint32_t(resident ? v % tl.tiles_f : v / tl.tiles_m);
+    const uint32_t mi = uint32_t(resident ? v / tl.tiles_f : v % tl.tiles_m);
     const uint64_t q0 = uint64_t(fi) * tf;
     const uint32_t ft = uint32_t(std::min<uint64_t>(tf, NP - q0));
-    for (uint32_t mi = 0; mi < tl.tiles_m; ++mi) {
-      const uint32_t co0 = mi * tl.tile_m, mt = std::min(tl.tile_m, p.co - co0);
-      detail::PipeTile tile;
-      for (uint32_t kh = 0; kh < p.kh; ++kh)
-        for (uint32_t kw = 0; kw < p.kw; ++kw)
-          for (uint32_t ki = 0; ki < tl.tiles_k; ++ki, ++t) {
-            const uint32_t c0 = ki * tl.tile_k, ct = std::min(tl.tile_k, p.c - c0);
-            detail::PipeStep s;
+    const uint32_t co0 = mi * tl.tile_m, mt = std::min(tl.tile_m, p.co - co0);
+    detail::PipeTile tile;
+    uint32_t slot = 0;  // step of the output tile
+    for (uint32_t kh = 0; kh < p.kh; ++kh)
+      for (uint32_t kw = 0; kw < p.kw; ++kw)
+        for (uint32_t ki = 0; ki < tl.tiles_k; ++ki, ++t, ++slot) {
+          const uint32_t c0 = ki * tl.tile_k, ct = std::min(tl.tile_k, p.c - c0);
+          detail::PipeStep s;
+          s.w_sbuf = resident ? tl.sbuf_w[0] + slot * wbytes : tl.sbuf_w[t % 2];
+          if (resident && fi > 0) {
+            s.w_from = t - uint64_t(fi) * S;  // the same step of pixel tile 0
+          } else {
             DmaDesc w;  // W[kh][kw][c0 + r][co0 ..] -> partition r
             w.dram_addr = p.w_addr + ((uint64_t(kh) * p.kw + kw) * p.c + c0) * p.co + co0;
             w.row_stride = p.co;
             w.rows = ct;
             w.row_bytes = mt;
-            w.sbuf_addr = tl.sbuf_w[t % 2];
+            w.sbuf_addr = s.w_sbuf;
             s.w_loads.push_back(w);
-            const std::vector<Segment> segs = segments(q0, ft, kh, kw, c0);
-            s.x_loads = p.channel_major ? moving_channel_major(segs, ct, tl.sbuf_x[t % 2])
-                                        : moving_nhwc(segs, ct, tl.sbuf_x[t % 2]);
-            s.w_sbuf = tl.sbuf_w[t % 2];
-            s.k = ct;
-            s.m = mt;
-            s.x_sbuf = tl.sbuf_x[t % 2];
-            s.f = ft;
-            tile.steps.push_back(std::move(s));
           }
-      const uint32_t u = uint32_t(tiles.size());
-      tile.act = detail::make_act(p.out_int8, p.quant, tl.sbuf_bs + 8 * mi);
-      tile.act.dst_addr = tl.sbuf_c[u % 2];
-      DmaDesc o;  // partition r = channel co0 + r
-      if (p.channel_major) {  // the tile's ft pixels, contiguous
-        o.dram_addr = p.out_addr + (co0 * NP + q0) * es;
-        o.rows = mt;
-        o.row_stride = uint32_t(NP * es);
-        o.row_bytes = ft * es;
-      } else {  // plane j = pixel q0 + j
-        o.dram_addr = p.out_addr + (q0 * p.co + co0) * es;
-        o.rows = mt;
-        o.row_stride = es;
-        o.row_bytes = es;
-        o.planes = ft;
-        o.plane_stride = p.co * es;
-      }
-      o.sbuf_addr = tl.sbuf_c[u % 2];
-      tile.store = o;
-      tiles.push_back(std::move(tile));
+          const std::vector<Segment> segs = segments(q0, ft, kh, kw, c0);
+          s.x_loads = p.channel_major ? moving_channel_major(segs, ct, tl.sbuf_x[t % 2])
+                                      : moving_nhwc(segs, ct, tl.sbuf_x[t % 2]);
+          s.k = ct;
+          s.m = mt;
+          s.x_sbuf = tl.sbuf_x[t % 2];
+          s.f = ft;
+          tile.steps.push_back(std::move(s));
+        }
+    const uint32_t u = uint32_t(tiles.size());
+    tile.act = detail::make_act(p.out_int8, p.quant, tl.sbuf_bs + 8 * mi);
+    tile.act.dst_addr = tl.sbuf_c[u % 2];
+    DmaDesc o;              // partition r = channel co0 + r
+    if (p.channel_major) {  // the tile's ft pixels, contiguous
+      o.dram_addr = p.out_addr + (co0 * NP + q0) * es;
+      o.rows = mt;
+      o.row_stride = uint32_t(NP * es);
+      o.row_bytes = ft * es;
+    } else {  // plane j = pixel q0 + j
+      o.dram_addr = p.out_addr + (q0 * p.co + co0) * es;
+      o.rows = mt;
+      o.row_stride = es;
+      o.row_bytes = es;
+      o.planes = ft;
+      o.plane_stride = p.co * es;
     }
+    o.sbuf_addr = tl.sbuf_c[u % 2];
+    tile.store = o;
+    tiles.push_back(std::move(tile));
   }
 
   std::vector<DmaDesc> params;

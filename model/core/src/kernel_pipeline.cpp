@@ -23,8 +23,10 @@ PipeCounts emit_pipeline(const Config& cfg, const std::vector<PipeTile>& tiles,
     const auto& steps = tiles[u].steps;
     if (steps.empty()) throw std::logic_error(what + ": an output tile without steps");
     for (size_t i = 0; i < steps.size(); ++i) {
-      if (steps[i].w_loads.empty()) throw std::logic_error(what + ": a step without weights");
-      flat.push_back({&steps[i], u, i == 0, i + 1 == steps.size()});
+      const PipeStep& s = steps[i];
+      if (s.w_loads.empty() == !s.w_from || (s.w_from && *s.w_from >= flat.size()))
+        throw std::logic_error(what + ": a step needs weights loaded by itself or earlier");
+      flat.push_back({&s, u, i == 0, i + 1 == steps.size()});
     }
     if (tiles[u].store) ++n.stores;
   }
@@ -33,8 +35,11 @@ PipeCounts emit_pipeline(const Config& cfg, const std::vector<PipeTile>& tiles,
   // s_load after the stationary (cw) and the moving (cx) loads of step t.
   std::vector<uint64_t> cw(flat.size()), cx(flat.size());
   for (size_t t = 0; t < flat.size(); ++t) {
-    cw[t] = ++n.loads;
-    if (!flat[t].s->x_loads.empty()) ++n.loads;
+    const PipeStep& s = *flat[t].s;
+    cw[t] = s.w_from ? cw[*s.w_from] : ++n.loads;
+    if (s.w_from && flat[*s.w_from].s->w_loads.empty())
+      throw std::logic_error(what + ": w_from names a step without weights");
+    if (!s.x_loads.empty()) ++n.loads;
     cx[t] = n.loads;
   }
   for (auto [count, name] : {std::pair{n.loads, "operand loads"},
@@ -54,17 +59,15 @@ PipeCounts emit_pipeline(const Config& cfg, const std::vector<PipeTile>& tiles,
   // done; the last stationary and the last moving descriptor signal.
   auto emit_loads = [&](uint64_t t) {
     const PipeStep& s = *flat[t].s;
-    for (size_t i = 0; i < s.w_loads.size(); ++i) {
-      Instr in = Instr::dma(0, s.w_loads[i]);
-      if (i == 0 && t >= 2) in.wait(kKernelSemMm, uint32_t(t - 1));
-      if (i + 1 == s.w_loads.size()) in.signal(kKernelSemLoad);
-      prog.push_back(in);
-    }
-    for (size_t i = 0; i < s.x_loads.size(); ++i) {
-      Instr in = Instr::dma(0, s.x_loads[i]);
-      if (i + 1 == s.x_loads.size()) in.signal(kKernelSemLoad);
-      prog.push_back(in);
-    }
+    bool first = true;
+    for (const auto* loads : {&s.w_loads, &s.x_loads})
+      for (size_t i = 0; i < loads->size(); ++i) {
+        Instr in = Instr::dma(0, (*loads)[i]);
+        if (first && t >= 2) in.wait(kKernelSemMm, uint32_t(t - 1));
+        if (i + 1 == loads->size()) in.signal(kKernelSemLoad);
+        prog.push_back(in);
+        first = false;
+      }
   };
 
   const uint32_t NB = cfg.psum_banks;

@@ -17,9 +17,12 @@
 namespace loom::detail {
 
 // One (LDW, MM) pair. The generator fills the SBUF addresses: step t (its
-// index over all tiles) must load into and read from buffers t mod 2.
+// index over all tiles) must load into and read from buffers t mod 2, or,
+// for a stationary tile kept in SBUF, a slot of its own whose previous
+// reader is step t - 2 or earlier (the wait on the step's first load).
 struct PipeStep {
-  std::vector<DmaDesc> w_loads;       // stationary tile -> SBUF (DMA q0), at least one
+  std::vector<DmaDesc> w_loads;       // stationary tile -> SBUF (DMA q0), or empty with w_from
+  std::optional<uint64_t> w_from;     // the earlier step whose w_loads brought the LDW's tile
   std::vector<DmaDesc> x_loads;       // moving tile -> SBUF (DMA q0); empty: produced on-chip
   uint32_t w_sbuf = 0, k = 1, m = 1;  // LDW
   uint32_t x_sbuf = 0, f = 1;         // MM

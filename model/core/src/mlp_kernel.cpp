@@ -118,7 +118,7 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
         w.row_bytes = mt;
         w.sbuf_addr = l1.sbuf_w[t % 2];
         s.w_loads.push_back(w);
-        DmaDesc x;  // partition r = feature k0 + r of batch rows b0 ..
+        DmaDesc x;              // partition r = feature k0 + r of batch rows b0 ..
         if (p.feature_major) {  // X^T row k0 + r: bt contiguous bytes
           x.dram_addr = p.x_addr + uint64_t(k0) * p.b + b0;
           x.rows = kt;
@@ -173,7 +173,7 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
       }
       tile.act = detail::make_act(p.out_int8, p.out, l2.sbuf_bs + 8 * l);
       tile.act.dst_addr = l2.sbuf_c[stores % 2];
-      DmaDesc o;  // partition r = Y column m0 + r
+      DmaDesc o;              // partition r = Y column m0 + r
       if (p.feature_major) {  // Y^T row m0 + r: bt contiguous elements
         o.dram_addr = p.y_addr + (uint64_t(m0) * p.b + b0) * es;
         o.rows = mt;
