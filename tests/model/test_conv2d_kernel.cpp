@@ -269,11 +269,13 @@ TEST(Conv2dKernel, ChannelMajorDescriptorsAreContiguous) {
   const MovingLoads m = moving_loads(g);
   EXPECT_EQ(m.one_byte, 0u);
   EXPECT_GT(m.row_bytes.rbegin()->first, g.out_w);
-  // Pixel tiles of whole output rows (6 of 10 pixels, 2 tiles); the 18
-  // stationary tiles of each M tile loaded once, by its first pixel tile.
+  // Pixel tiles of whole output rows (6 of 10 pixels, 2 tiles); the two M
+  // tiles one group, their 18 stationary tiles each loaded once, by the
+  // first pixel tile; one moving load per (pixel tile, step) for both.
   EXPECT_EQ(g.tiling.tile_f, 60u);
   EXPECT_EQ(g.tiling.tiles_f, 2u);
-  EXPECT_EQ(g.tiling.w_slots, 18u);
+  EXPECT_EQ(g.tiling.m_group, 2u);
+  EXPECT_EQ(g.tiling.w_slots, 36u);
   uint64_t w_loads = 0;
   for (const Instr& i : g.program)
     if (const auto* d = std::get_if<Instr::Dma>(&i.op);
@@ -389,7 +391,9 @@ void every_wait_is_needed(uint64_t seed, bool channel_major) {
   const Conv2dProgram g = check_conv(c, p, rng, &k);
   if (::testing::Test::HasFatalFailure()) return;
   ASSERT_GT(g.tiling.out_tiles, uint64_t(c.psum_banks) + 2);
-  EXPECT_EQ(g.tiling.w_slots, channel_major ? 9 * g.tiling.tiles_k : 0);
+  // Channel-major: both M tiles in one group (tiny has 2 PSUM banks).
+  EXPECT_EQ(g.tiling.m_group, channel_major ? 2u : 0u);
+  EXPECT_EQ(g.tiling.w_slots, channel_major ? 2 * 9 * g.tiling.tiles_k : 0);
   const std::vector<std::string> kinds =
       test::check_waits_needed(c, g.program, k.dram, k.p.semaphores, expected_dram(k), rng);
   EXPECT_EQ(kinds.size(), test::pipeline_wait_kinds().size());

@@ -109,25 +109,35 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
   tl.tile_f = tf;
   tl.tiles_f = ceil_div(NP, tf);
   const uint32_t xbytes = round_up(tf, wb), cbytes = round_up(es * tf, wb);
-  // Channel-major with several pixel tiles: the S stationary tiles of an M
-  // tile stay in SBUF (one slot each) for all its pixel tiles, which run
-  // one after the other; only the first pixel tile loads them. A slot's
-  // previous reader is the same step of the previous output tile, S >= 2
-  // steps back, which the pipeline's wait on MM t - 2 already covers.
-  const uint32_t S = p.kh * p.kw * tl.tiles_k;  // steps per output tile
-  const uint64_t used_resident = uint64_t(S) * wbytes + 2 * (uint64_t(xbytes) + cbytes) + bsbytes;
-  const bool resident =
-      p.channel_major && tl.tiles_f > 1 && S >= 2 && used_resident <= cfg.sbuf_bytes;
-  const uint32_t warea = resident ? S * wbytes : 2 * wbytes;
-  tl.w_slots = resident ? S : 0;
+  // Channel-major: M tiles in groups of G (up to the PSUM banks). The S
+  // stationary tiles of each M tile of a group stay in SBUF, one slot of
+  // Mt bytes each, loaded by the group's first pixel tile and reused by the
+  // others; the G output tiles of a pixel tile run interleaved step by
+  // step, one PSUM bank each, so one moving load serves G MMs. The DMA runs
+  // one descriptor at a time, so this cuts its work per MM by about G
+  // (docs/kernels.md "Channel-major layout"). G: the largest that fits.
+  const uint64_t S = uint64_t(p.kh) * p.kw * tl.tiles_k;  // steps per output tile
+  auto used_group = [&](uint32_t gs) {
+    const uint64_t slots = gs * S * tl.tile_m;
+    return slots > cfg.sbuf_bytes
+               ? UINT64_MAX
+               : round_up(uint32_t(slots), wb) + 2 * (uint64_t(xbytes) + cbytes) + bsbytes;
+  };
+  uint32_t G = 0;  // 0: stationary tiles reloaded every step, no groups
+  if (p.channel_major && S >= 2)
+    for (uint32_t gs = std::min(cfg.psum_banks, tl.tiles_m); gs >= 1 && G == 0; --gs)
+      if (used_group(gs) <= cfg.sbuf_bytes) G = gs;
+  const uint32_t warea = G ? round_up(uint32_t(G * S * tl.tile_m), wb) : 2 * wbytes;
+  tl.w_slots = uint32_t(G * S);
+  tl.m_group = G;
   tl.sbuf_w[0] = 0;
-  tl.sbuf_w[1] = resident ? 0 : wbytes;
+  tl.sbuf_w[1] = G ? 0 : wbytes;
   tl.sbuf_x[0] = warea;
   tl.sbuf_x[1] = warea + xbytes;
   tl.sbuf_c[0] = warea + 2 * xbytes;
   tl.sbuf_c[1] = warea + 2 * xbytes + cbytes;
   tl.sbuf_bs = warea + 2 * (xbytes + cbytes);
-  tl.sbuf_used = uint32_t(resident ? used_resident : used(tf));
+  tl.sbuf_used = uint32_t(G ? used_group(G) : used(tf));
 
   const uint64_t steps_total = uint64_t(tl.tiles_f) * tl.tiles_m * p.kh * p.kw * tl.tiles_k;
   if (2 * steps_total > kSemMax)
@@ -268,46 +278,42 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
     return d;
   };
 
-  // Output tiles pixel-tile-major (CO tiles inner); M-tile-major with
-  // resident stationary tiles.
-  std::vector<detail::PipeTile> tiles;
-  uint64_t t = 0;  // step index: buffers t % 2
-  const uint64_t U = uint64_t(tl.tiles_f) * tl.tiles_m;
-  for (uint64_t v = 0; v < U; ++v) {
-    const uint32_t fi = uint32_t(resident ? v % tl.tiles_f : v / tl.tiles_m);
-    const uint32_t mi = uint32_t(resident ? v / tl.tiles_f : v % tl.tiles_m);
-    const uint64_t q0 = uint64_t(fi) * tf;
+  // The parts of a step every order shares: LDW / MM shapes and, if
+  // load_x, the moving tile's loads into SBUF x_sbuf.
+  auto make_step = [&](uint64_t fi, uint32_t mi, uint64_t k, uint32_t x_sbuf, bool load_x) {
+    const uint32_t ki = uint32_t(k % tl.tiles_k), kw = uint32_t(k / tl.tiles_k % p.kw),
+                   kh = uint32_t(k / tl.tiles_k / p.kw);
+    const uint64_t q0 = fi * tf;
+    const uint32_t c0 = ki * tl.tile_k, ct = std::min(tl.tile_k, p.c - c0);
+    const uint32_t co0 = mi * tl.tile_m, mt = std::min(tl.tile_m, p.co - co0);
+    detail::PipeStep s;
+    s.k = ct;
+    s.m = mt;
+    s.x_sbuf = x_sbuf;
+    s.f = uint32_t(std::min<uint64_t>(tf, NP - q0));
+    if (!load_x) return s;
+    const std::vector<Segment> segs = segments(q0, s.f, kh, kw, c0);
+    s.x_loads =
+        p.channel_major ? moving_channel_major(segs, ct, x_sbuf) : moving_nhwc(segs, ct, x_sbuf);
+    return s;
+  };
+  // W[kh][kw][c0 + r][co0 ..] -> partition r (k: the step of the output tile).
+  auto w_load = [&](uint32_t mi, uint64_t k, uint32_t sbuf) {
+    const uint64_t ki = k % tl.tiles_k, tap = k / tl.tiles_k;  // tap = kh KW + kw
+    const uint32_t c0 = uint32_t(ki) * tl.tile_k, co0 = mi * tl.tile_m;
+    DmaDesc w;
+    w.dram_addr = p.w_addr + (tap * p.c + c0) * p.co + co0;
+    w.row_stride = p.co;
+    w.rows = std::min(tl.tile_k, p.c - c0);
+    w.row_bytes = std::min(tl.tile_m, p.co - co0);
+    w.sbuf_addr = sbuf;
+    return w;
+  };
+  // The ACT and the store of output tile (fi, mi), C buffer u % 2.
+  auto finish = [&](detail::PipeTile& tile, uint64_t fi, uint32_t mi, uint32_t u) {
+    const uint64_t q0 = fi * tf;
     const uint32_t ft = uint32_t(std::min<uint64_t>(tf, NP - q0));
     const uint32_t co0 = mi * tl.tile_m, mt = std::min(tl.tile_m, p.co - co0);
-    detail::PipeTile tile;
-    uint32_t slot = 0;  // step of the output tile
-    for (uint32_t kh = 0; kh < p.kh; ++kh)
-      for (uint32_t kw = 0; kw < p.kw; ++kw)
-        for (uint32_t ki = 0; ki < tl.tiles_k; ++ki, ++t, ++slot) {
-          const uint32_t c0 = ki * tl.tile_k, ct = std::min(tl.tile_k, p.c - c0);
-          detail::PipeStep s;
-          s.w_sbuf = resident ? tl.sbuf_w[0] + slot * wbytes : tl.sbuf_w[t % 2];
-          if (resident && fi > 0) {
-            s.w_from = t - uint64_t(fi) * S;  // the same step of pixel tile 0
-          } else {
-            DmaDesc w;  // W[kh][kw][c0 + r][co0 ..] -> partition r
-            w.dram_addr = p.w_addr + ((uint64_t(kh) * p.kw + kw) * p.c + c0) * p.co + co0;
-            w.row_stride = p.co;
-            w.rows = ct;
-            w.row_bytes = mt;
-            w.sbuf_addr = s.w_sbuf;
-            s.w_loads.push_back(w);
-          }
-          const std::vector<Segment> segs = segments(q0, ft, kh, kw, c0);
-          s.x_loads = p.channel_major ? moving_channel_major(segs, ct, tl.sbuf_x[t % 2])
-                                      : moving_nhwc(segs, ct, tl.sbuf_x[t % 2]);
-          s.k = ct;
-          s.m = mt;
-          s.x_sbuf = tl.sbuf_x[t % 2];
-          s.f = ft;
-          tile.steps.push_back(std::move(s));
-        }
-    const uint32_t u = uint32_t(tiles.size());
     tile.act = detail::make_act(p.out_int8, p.quant, tl.sbuf_bs + 8 * mi);
     tile.act.dst_addr = tl.sbuf_c[u % 2];
     DmaDesc o;              // partition r = channel co0 + r
@@ -326,7 +332,63 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
     }
     o.sbuf_addr = tl.sbuf_c[u % 2];
     tile.store = o;
-    tiles.push_back(std::move(tile));
+  };
+
+  std::vector<detail::PipeTile> tiles;
+  if (G == 0) {
+    // Output tiles pixel-tile-major, CO tiles inner; step t loads both
+    // operands into buffers t % 2.
+    uint64_t t = 0;
+    for (uint32_t fi = 0; fi < tl.tiles_f; ++fi)
+      for (uint32_t mi = 0; mi < tl.tiles_m; ++mi) {
+        detail::PipeTile tile;
+        for (uint64_t k = 0; k < S; ++k, ++t) {
+          detail::PipeStep s = make_step(fi, mi, k, tl.sbuf_x[t % 2], true);
+          s.w_sbuf = tl.sbuf_w[t % 2];
+          s.w_loads.push_back(w_load(mi, k, s.w_sbuf));
+          tile.steps.push_back(std::move(s));
+        }
+        finish(tile, fi, mi, uint32_t(tiles.size()));
+        tiles.push_back(std::move(tile));
+      }
+  } else {
+    // Groups of G M tiles, each over all pixel tiles; per pixel tile its
+    // tiles interleaved: step k of every tile of the group, then k + 1.
+    // Step (k, g) reads slot g S + k. Moving load j (step (k, 0)) goes to
+    // buffer j % 2, whose last readers are the steps of load j - 2: it is
+    // issued one group-step ahead (lead = the previous group-step's size).
+    // A slot's previous reader (the group before) is at least G S >= 2
+    // steps back, before that wait too.
+    uint64_t t = 0, j = 0;
+    uint32_t lead = 1;
+    for (uint32_t m0 = 0; m0 < tl.tiles_m; m0 += G) {
+      const uint32_t gn = std::min(G, tl.tiles_m - m0);
+      for (uint32_t fi = 0; fi < tl.tiles_f; ++fi) {
+        std::vector<detail::PipeTile> run(gn);
+        for (uint64_t k = 0; k < S; ++k, ++j) {
+          const uint64_t first = t;  // step (k, 0): the moving load
+          for (uint32_t g = 0; g < gn; ++g, ++t) {
+            detail::PipeStep s = make_step(fi, m0 + g, k, tl.sbuf_x[j % 2], g == 0);
+            s.w_sbuf = uint32_t(tl.sbuf_w[0] + (g * S + k) * tl.tile_m);
+            if (fi == 0)
+              s.w_loads.push_back(w_load(m0 + g, k, s.w_sbuf));
+            else
+              s.w_from = t - uint64_t(fi) * gn * S;  // the same step of pixel tile 0
+            if (g == 0)
+              s.lead = lead;
+            else
+              s.x_from = first;
+            run[g].steps.push_back(std::move(s));
+          }
+          lead = gn;
+        }
+        for (uint32_t g = 0; g < gn; ++g) {
+          finish(run[g], fi, m0 + g, uint32_t(tiles.size()));
+          run[g].interleave = g > 0;
+          tiles.push_back(std::move(run[g]));
+        }
+      }
+    }
   }
 
   std::vector<DmaDesc> params;

@@ -172,10 +172,13 @@ struct KernelTiling {
   uint32_t tiles_k = 0, tiles_m = 0, tiles_f = 0;
   uint32_t psum_banks = 0;
   uint32_t sbuf_w[2] = {0, 0}, sbuf_x[2] = {0, 0}, sbuf_c[2] = {0, 0};  // buffers (byte offsets)
-  // > 0: the stationary tiles of an M tile stay in SBUF, slot i (step i of
-  // an output tile) at sbuf_w[0] + i round_up(tile_m, word), loaded once
-  // per M tile (conv2d channel-major, docs/kernels.md); 0: buffers W0 W1.
-  uint32_t w_slots = 0;
+  // conv2d channel-major (docs/kernels.md "Channel-major layout"): M tiles
+  // in groups of m_group, whose output tiles run interleaved and share the
+  // moving loads; the stationary tiles of a group stay in SBUF, slot
+  // g S + i (M tile g of the group, step i) at sbuf_w[0] + (g S + i)
+  // tile_m, loaded once per group (w_slots = m_group S). 0: the buffers W0
+  // W1, reloaded every step.
+  uint32_t m_group = 0, w_slots = 0;
   uint32_t sbuf_bs = 0;    // per-channel records (8 bytes per M tile)
   uint32_t sbuf_used = 0;  // bytes per partition
   uint64_t steps = 0;      // MMs
