@@ -109,9 +109,15 @@ MlpProgram check_mlp(const Config& c, MlpParams p, std::mt19937_64& rng,
   EXPECT_EQ(r.macs, g.macs);
   EXPECT_EQ(g.macs, uint64_t(p.b) * p.d1 * (p.d0 + p.d2));
   EXPECT_EQ(r.dma_store_bytes, g.y_bytes);
-  // H never goes through DRAM: loads are X, W1, W2 and the records only.
-  EXPECT_EQ(r.dma_load_bytes, g.layer1.tiles_m * g.x_bytes + g.layer1.tiles_f * g.w1_bytes +
-                                  g.layer1.tiles_f * g.w2_bytes + g.bs1_bytes + g.bs2_bytes);
+  // H never goes through DRAM: loads are X (once per group of D1 tiles),
+  // W1, W2 and the records only.
+  const KernelTiling& l1 = g.layer1;
+  const uint64_t x_times = l1.m_group ? (l1.tiles_m + l1.m_group - 1) / l1.m_group : l1.tiles_m;
+  EXPECT_EQ(r.dma_load_bytes, x_times * g.x_bytes + l1.tiles_f * g.w1_bytes +
+                                  l1.tiles_f * g.w2_bytes + g.bs1_bytes + g.bs2_bytes);
+  if (!p.feature_major) {
+    EXPECT_EQ(l1.m_group, 0u);
+  }
   EXPECT_LE(g.sbuf_used, c.sbuf_bytes);
   if (out_case) *out_case = k;
   return g;
@@ -235,7 +241,9 @@ TEST(MlpKernel, FeatureMajorLoadsAndStoresRows) {
     EXPECT_EQ(e.row_stride, e.is_store() ? 4 * p.b : p.b);
     ++(e.is_store() ? stores : x_loads);
   }
-  EXPECT_EQ(x_loads, uint64_t(g.layer1.tiles_f) * g.layer1.tiles_m * g.layer1.tiles_k);
+  // D1 = 17: 3 tiles, one group (small has 4 PSUM banks): X^T loaded once.
+  EXPECT_EQ(g.layer1.m_group, 3u);
+  EXPECT_EQ(x_loads, uint64_t(g.layer1.tiles_f) * g.layer1.tiles_k);
   EXPECT_EQ(stores, uint64_t(g.layer2.tiles_f) * g.layer2.tiles_m);
 }
 
@@ -280,8 +288,8 @@ TEST(MlpKernel, HiddenLimitsTheBatchTile) {
   EXPECT_LE(g.sbuf_used, c.sbuf_bytes);
 }
 
-TEST(MlpKernel, EveryWaitIsNeeded) {
-  std::mt19937_64 rng(test_seed(0x31d1));
+void every_wait_is_needed(uint64_t seed, bool feature_major) {
+  std::mt19937_64 rng(test_seed(seed));
   const Config c = cfg("tiny");
   MlpParams p;
   p.b = 40, p.d0 = 6, p.d1 = 9, p.d2 = 7;  // 3 batch tiles, 3 + 2 output tiles each
@@ -290,13 +298,20 @@ TEST(MlpKernel, EveryWaitIsNeeded) {
   p.out_int8 = true;
   p.out.per_channel = true;
   p.out.shift = 12;
+  p.feature_major = feature_major;
   MlpCase k;
   const MlpProgram g = check_mlp(c, p, rng, &k);
-  if (HasFatalFailure()) return;
+  if (::testing::Test::HasFatalFailure()) return;
+  // Feature-major: the 3 H tiles in groups of 2 and 1 (tiny has 2 banks).
+  EXPECT_EQ(g.layer1.m_group, feature_major ? 2u : 0u);
   const std::vector<std::string> kinds =
       test::check_waits_needed(c, g.program, k.dram, k.p.semaphores, expected_dram(k), rng);
   EXPECT_EQ(kinds.size(), test::pipeline_wait_kinds().size());
 }
+
+TEST(MlpKernel, EveryWaitIsNeeded) { every_wait_is_needed(0x31d1, false); }
+
+TEST(MlpKernel, FeatureMajorEveryWaitIsNeeded) { every_wait_is_needed(0x31d2, true); }
 
 TEST(MlpKernel, HiddenWaitIsNeeded) {
   // One batch tile, one D1 and one D2 tile on small (4 PSUM banks): the only
