@@ -297,15 +297,16 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
         p.channel_major ? moving_channel_major(segs, ct, x_sbuf) : moving_nhwc(segs, ct, x_sbuf);
     return s;
   };
-  // W[kh][kw][c0 + r][co0 ..] -> partition r (k: the step of the output tile).
-  auto w_load = [&](uint32_t mi, uint64_t k, uint32_t sbuf) {
+  // W[kh][kw][c0 + r][co0 ..] -> partition r (k: the step of the output
+  // tile), the stationary tiles of M tiles mi .. mi + n - 1 (contiguous).
+  auto w_load = [&](uint32_t mi, uint64_t k, uint32_t sbuf, uint32_t n) {
     const uint64_t ki = k % tl.tiles_k, tap = k / tl.tiles_k;  // tap = kh KW + kw
     const uint32_t c0 = uint32_t(ki) * tl.tile_k, co0 = mi * tl.tile_m;
     DmaDesc w;
     w.dram_addr = p.w_addr + (tap * p.c + c0) * p.co + co0;
     w.row_stride = p.co;
     w.rows = std::min(tl.tile_k, p.c - c0);
-    w.row_bytes = std::min(tl.tile_m, p.co - co0);
+    w.row_bytes = std::min(n * tl.tile_m, p.co - co0);
     w.sbuf_addr = sbuf;
     return w;
   };
@@ -345,7 +346,7 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
         for (uint64_t k = 0; k < S; ++k, ++t) {
           detail::PipeStep s = make_step(fi, mi, k, tl.sbuf_x[t % 2], true);
           s.w_sbuf = tl.sbuf_w[t % 2];
-          s.w_loads.push_back(w_load(mi, k, s.w_sbuf));
+          s.w_loads.push_back(w_load(mi, k, s.w_sbuf, 1));
           tile.steps.push_back(std::move(s));
         }
         finish(tile, fi, mi, uint32_t(tiles.size()));
@@ -354,11 +355,13 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
   } else {
     // Groups of G M tiles, each over all pixel tiles; per pixel tile its
     // tiles interleaved: step k of every tile of the group, then k + 1.
-    // Step (k, g) reads slot g S + k. Moving load j (step (k, 0)) goes to
-    // buffer j % 2, whose last readers are the steps of load j - 2: it is
-    // issued one group-step ahead (lead = the previous group-step's size).
-    // A slot's previous reader (the group before) is at least G S >= 2
-    // steps back, before that wait too.
+    // Step (k, g) reads slot k G + g: step (k, 0) of pixel tile 0 loads
+    // the group's slots of step k with one descriptor (its M tiles are
+    // contiguous in a row of W). Moving load j (step (k, 0)) goes to buffer
+    // j % 2, whose last readers are the steps of load j - 2: it is issued
+    // one group-step ahead (lead = the previous group-step's size). The
+    // previous readers of the slots (the group before) are far enough back
+    // for that too when S >= 2.
     uint64_t t = 0, j = 0;
     uint32_t lead = 1;
     for (uint32_t m0 = 0; m0 < tl.tiles_m; m0 += G) {
@@ -369,11 +372,11 @@ Conv2dProgram conv2d_program(const Config& cfg, const Conv2dParams& p) {
           const uint64_t first = t;  // step (k, 0): the moving load
           for (uint32_t g = 0; g < gn; ++g, ++t) {
             detail::PipeStep s = make_step(fi, m0 + g, k, tl.sbuf_x[j % 2], g == 0);
-            s.w_sbuf = uint32_t(tl.sbuf_w[0] + (g * S + k) * tl.tile_m);
-            if (fi == 0)
-              s.w_loads.push_back(w_load(m0 + g, k, s.w_sbuf));
+            s.w_sbuf = uint32_t(tl.sbuf_w[0] + (k * G + g) * tl.tile_m);
+            if (fi == 0 && g == 0)
+              s.w_loads.push_back(w_load(m0, k, s.w_sbuf, gn));
             else
-              s.w_from = t - uint64_t(fi) * gn * S;  // the same step of pixel tile 0
+              s.w_from = first - uint64_t(fi) * gn * S;  // step (k, 0) of pixel tile 0
             if (g == 0)
               s.lead = lead;
             else

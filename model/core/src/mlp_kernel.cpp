@@ -95,10 +95,12 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
   // Feature-major: layer 1's D1 tiles in groups of G (up to the PSUM banks)
   // whose output tiles run interleaved and share each X^T load (as conv2d's
   // channel-major groups, docs/kernels.md "Channel-major layout"); their W1
-  // tiles go to slots of their own (slot g TK + i at l1.sbuf_w[0] +
-  // (g TK + i) Mt) after the other buffers, as the loads are issued a
-  // group-step ahead. G >= 2 (no sharing otherwise) and TK >= 2 (a slot's
-  // previous reader is then far enough back).
+  // tiles go to slots of their own (slot i G + v at l1.sbuf_w[0] +
+  // (i G + v) Mt, K tile i of D1 tile v of the group) after the other
+  // buffers, as the loads are issued a group-step ahead; one descriptor
+  // loads the G tiles of K tile i (contiguous in a row of W1). G >= 2 (no
+  // sharing otherwise) and TK >= 2 (a slot's previous reader is then far
+  // enough back).
   uint32_t G = 0;
   if (p.feature_major && l1.tiles_k >= 2)
     for (uint32_t gs = std::min(cfg.psum_banks, l1.tiles_m); gs >= 2 && G == 0; --gs) {
@@ -130,17 +132,21 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
     const uint32_t b0 = fi * tf, bt = std::min(tf, p.b - b0);
     // Layer 1: H^T[d1][b] = requant(sum_d0 W1[d0][d1] X[b][d0]) into H tile j.
     // Step (j, i) of H tile j, K tile i: W1 into w_sbuf; X into x_sbuf if load_x.
-    auto l1_step = [&](uint32_t j, uint32_t i, uint32_t w_sbuf, uint32_t x_sbuf, bool load_x) {
+    // load_w: the W1 tiles of D1 tiles j .. j + load_w - 1 (0: none).
+    auto l1_step = [&](uint32_t j, uint32_t i, uint32_t w_sbuf, uint32_t load_w, uint32_t x_sbuf,
+                       bool load_x) {
       const uint32_t m0 = j * l1.tile_m, mt = std::min(l1.tile_m, p.d1 - m0);
       const uint32_t k0 = i * l1.tile_k, kt = std::min(l1.tile_k, p.d0 - k0);
       detail::PipeStep s;
-      DmaDesc w;  // W1[k0 + r][m0 ..] -> partition r
-      w.dram_addr = p.w1_addr + uint64_t(k0) * p.d1 + m0;
-      w.row_stride = p.d1;
-      w.rows = kt;
-      w.row_bytes = mt;
-      w.sbuf_addr = w_sbuf;
-      s.w_loads.push_back(w);
+      if (load_w) {
+        DmaDesc w;  // W1[k0 + r][m0 ..] -> partition r
+        w.dram_addr = p.w1_addr + uint64_t(k0) * p.d1 + m0;
+        w.row_stride = p.d1;
+        w.rows = kt;
+        w.row_bytes = std::min(load_w * l1.tile_m, p.d1 - m0);
+        w.sbuf_addr = w_sbuf;
+        s.w_loads.push_back(w);
+      }
       if (load_x) {
         DmaDesc x;              // partition r = feature k0 + r of batch rows b0 ..
         if (p.feature_major) {  // X^T row k0 + r: bt contiguous bytes
@@ -177,7 +183,7 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
       for (uint32_t j = 0; j < l1.tiles_m; ++j) {
         detail::PipeTile tile;
         for (uint32_t i = 0; i < l1.tiles_k; ++i, ++t)
-          tile.steps.push_back(l1_step(j, i, l1.sbuf_w[t % 2], l1.sbuf_x[t % 2], true));
+          tile.steps.push_back(l1_step(j, i, l1.sbuf_w[t % 2], 1, l1.sbuf_x[t % 2], true));
         h_act(tile, j);
         tiles.push_back(std::move(tile));
       }
@@ -191,12 +197,15 @@ MlpProgram mlp_program(const Config& cfg, const MlpParams& p) {
         for (uint32_t i = 0; i < l1.tiles_k; ++i, ++xl) {
           const uint64_t first = t;
           for (uint32_t v = 0; v < gn; ++v, ++t) {
-            const uint32_t slot = l1.sbuf_w[0] + (v * l1.tiles_k + i) * l1.tile_m;
-            detail::PipeStep s = l1_step(j0 + v, i, slot, l1.sbuf_x[xl % 2], v == 0);
-            if (v == 0)
+            const uint32_t slot = l1.sbuf_w[0] + (i * G + v) * l1.tile_m;
+            detail::PipeStep s =
+                l1_step(j0 + v, i, slot, v == 0 ? gn : 0, l1.sbuf_x[xl % 2], v == 0);
+            if (v == 0) {
               s.lead = last_x ? uint32_t(std::min<uint64_t>(t - *last_x, 0xffffffffu)) : 1;
-            else
+            } else {
+              s.w_from = first;
               s.x_from = first;
+            }
             run[v].steps.push_back(std::move(s));
           }
           last_x = first;
