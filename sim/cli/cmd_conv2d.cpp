@@ -1,6 +1,8 @@
 // `loom conv2d`: a 2-D convolution (NHWC int8 input, [KH][KW][C][CO] int8
 // weights, int32 output) through the conv2d kernel (conv2d_program) on a
-// back end, checked against reference_conv2d.
+// back end, checked against reference_conv2d. --channel-major runs the
+// kernel's channel-major layout: the tensors are transposed into DRAM and
+// the output back, so the files stay NHWC.
 #include <fmt/format.h>
 
 #include <memory>
@@ -25,6 +27,7 @@ struct Conv2dOptions {
   int64_t stride = 1, pad = 0;
   std::string input, weights, out;
   uint64_t seed = 1;
+  bool channel_major = false;
   RunOptions run;
 };
 enum { kN, kH, kW, kC, kKh, kKw, kCo };
@@ -85,6 +88,7 @@ void run_conv2d(Conv2dOptions& o) {
   p.stride_h = s.stride_h, p.stride_w = s.stride_w;
   p.pad_top = s.pad_top, p.pad_bottom = s.pad_bottom, p.pad_left = s.pad_left,
   p.pad_right = s.pad_right;
+  p.channel_major = o.channel_major;
   p.in_addr = kDramBase;
   p.w_addr = p.in_addr + align64(in_count);
   p.zero_addr = p.w_addr + align64(w_count);
@@ -104,7 +108,10 @@ void run_conv2d(Conv2dOptions& o) {
   ri.program = encode_program(g.program);
   ri.dram_base = kDramBase;
   ri.dram.assign(dram_bytes, 0);
-  std::copy(in.begin(), in.end(), ri.dram.begin() + std::ptrdiff_t(p.in_addr - kDramBase));
+  const size_t pixels = size_t(s.n) * s.h * s.w, out_pixels = size_t(s.n) * ho * wo;
+  const std::vector<int8_t> in_dram = o.channel_major ? transpose(in, pixels, s.c) : in;
+  std::copy(in_dram.begin(), in_dram.end(),
+            ri.dram.begin() + std::ptrdiff_t(p.in_addr - kDramBase));
   std::copy(w.begin(), w.end(), ri.dram.begin() + std::ptrdiff_t(p.w_addr - kDramBase));
   const std::vector<uint8_t> dram_in = ri.dram;
 
@@ -113,8 +120,9 @@ void run_conv2d(Conv2dOptions& o) {
   const bool seeded = o.input.empty() || o.weights.empty();
   r.workload = fmt::format(
       "conv2d N={} H={} W={} C={} KH={} KW={} CO={} stride {} pad {} -> "
-      "{}x{} ({})",
+      "{}x{}, {} ({})",
       s.n, s.h, s.w, s.c, s.kh, s.kw, s.co, o.stride, o.pad, ho, wo,
+      o.channel_major ? "channel-major" : "NHWC",
       seeded ? fmt::format("seed {}", o.seed) : "inputs from files");
   r.workload_json = {
       {"kind", "conv2d"},
@@ -129,6 +137,7 @@ void run_conv2d(Conv2dOptions& o) {
       {"pad", o.pad},
       {"out_h", ho},
       {"out_w", wo},
+      {"layout", o.channel_major ? "channel_major" : "nhwc"},
       {"seed", seeded ? nlohmann::json(o.seed) : nlohmann::json(nullptr)},
       {"input", o.input.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.input)},
       {"weights", o.weights.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.weights)},
@@ -142,6 +151,7 @@ void run_conv2d(Conv2dOptions& o) {
   auto check = [&](Report& rep) {
     const size_t off = size_t(p.out_addr - kDramBase);
     out = read_i32(rep.run.dram, off, out_count);
+    if (o.channel_major) out = transpose(out, s.co, out_pixels);  // [CO][N][HO][WO] -> NHWC
     const std::vector<int32_t> want = reference_conv2d(in, w, s);
     rep.checks.push_back(compare_i32("out == reference_conv2d", out, want, [&](size_t i) {
       return fmt::format("out[{}][{}][{}][{}]", i / s.co / wo / ho, i / s.co / wo % ho,
@@ -187,6 +197,9 @@ Command add_conv2d(CLI::App& loom) {
       ->type_name("S");
   sub->add_option("--out", o->out, "write the output as a .npy file: int32, [N, HO, WO, CO]")
       ->type_name("OUT.npy");
+  sub->add_flag("--channel-major", o->channel_major,
+                "run the channel-major kernel: input [C, N, H, W] and output [CO, N, HO, WO] in "
+                "DRAM (the files stay NHWC; transposed on the way in and out)");
   add_run_options(*sub, o->run);
   sub->footer(
       "HO = (H + 2 pad - KH) / stride + 1, likewise WO. Exit status: 0 PASS, 1 bad or unreadable\n"

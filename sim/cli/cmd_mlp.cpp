@@ -1,6 +1,7 @@
 // `loom mlp`: a two-layer MLP (Y = requant(X @ W1) @ W2, int8 operands, int32
 // Y) through the MLP kernel (mlp_program) on a back end, checked against
-// reference_mlp.
+// reference_mlp. --feature-major runs the kernel on X^T and Y^T in DRAM
+// (transposed on the way in and out, so the files stay row-major).
 #include <fmt/format.h>
 
 #include <memory>
@@ -24,6 +25,7 @@ struct MlpOptions {
   std::string x, w1, w2, out;
   int64_t bias = 0, scale = 1, shift = 8;
   bool no_relu = false;
+  bool feature_major = false;
   uint64_t seed = 1;
   RunOptions run;
 };
@@ -79,6 +81,7 @@ void run_mlp(MlpOptions& o) {
   p.hidden.scale = int32_t(o.scale);
   p.hidden.shift = uint32_t(o.shift);
   p.hidden.relu = !o.no_relu;
+  p.feature_major = o.feature_major;
   p.x_addr = kDramBase;
   p.w1_addr = p.x_addr + align64(x.size());
   p.w2_addr = p.w1_addr + align64(w1.size());
@@ -98,7 +101,8 @@ void run_mlp(MlpOptions& o) {
   ri.program = encode_program(g.program);
   ri.dram_base = kDramBase;
   ri.dram.assign(dram_bytes, 0);
-  std::copy(x.begin(), x.end(), ri.dram.begin() + std::ptrdiff_t(p.x_addr - kDramBase));
+  const std::vector<int8_t> x_dram = o.feature_major ? transpose(x, b, d0) : x;
+  std::copy(x_dram.begin(), x_dram.end(), ri.dram.begin() + std::ptrdiff_t(p.x_addr - kDramBase));
   std::copy(w1.begin(), w1.end(), ri.dram.begin() + std::ptrdiff_t(p.w1_addr - kDramBase));
   std::copy(w2.begin(), w2.end(), ri.dram.begin() + std::ptrdiff_t(p.w2_addr - kDramBase));
   const std::vector<uint8_t> dram_in = ri.dram;
@@ -107,9 +111,10 @@ void run_mlp(MlpOptions& o) {
   r.command = kCmd;
   const bool seeded = o.x.empty() || o.w1.empty() || o.w2.empty();
   r.workload = fmt::format(
-      "MLP B={} D0={} D1={} D2={}, hidden requant bias {} scale {} shift {}{} "
+      "MLP B={} D0={} D1={} D2={}, hidden requant bias {} scale {} shift {}{}, {} "
       "({})",
       b, d0, d1, d2, o.bias, o.scale, o.shift, o.no_relu ? "" : " relu",
+      o.feature_major ? "feature-major" : "row-major",
       seeded ? fmt::format("seed {}", o.seed) : "inputs from files");
   r.workload_json = {
       {"kind", "mlp"},
@@ -118,6 +123,7 @@ void run_mlp(MlpOptions& o) {
       {"d1", d1},
       {"d2", d2},
       {"hidden", {{"bias", o.bias}, {"scale", o.scale}, {"shift", o.shift}, {"relu", !o.no_relu}}},
+      {"layout", o.feature_major ? "feature_major" : "row_major"},
       {"seed", seeded ? nlohmann::json(o.seed) : nlohmann::json(nullptr)},
       {"x", o.x.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.x)},
       {"w1", o.w1.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.w1)},
@@ -132,6 +138,7 @@ void run_mlp(MlpOptions& o) {
   auto check = [&](Report& rep) {
     const size_t off = size_t(p.y_addr - kDramBase);
     y = read_i32(rep.run.dram, off, b * d2);
+    if (o.feature_major) y = transpose(y, d2, b);  // Y^T -> Y
     const std::vector<int32_t> want =
         reference_mlp(x, w1, w2, p.b, p.d0, p.d1, p.d2, std::vector<int32_t>(d1, p.hidden.bias),
                       std::vector<int32_t>(d1, p.hidden.scale), p.hidden.shift, p.hidden.relu);
@@ -175,6 +182,9 @@ Command add_mlp(CLI::App& loom) {
   sub->add_option("--hidden-shift", o->shift, "hidden requant right shift, 0..63 (default 8)")
       ->type_name("SHIFT");
   sub->add_flag("--no-relu", o->no_relu, "no ReLU on the hidden layer");
+  sub->add_flag("--feature-major", o->feature_major,
+                "run the feature-major kernel: X^T [D0, B] and Y^T [D2, B] in DRAM (the files "
+                "stay row-major; transposed on the way in and out)");
   sub->add_option("--seed", o->seed,
                   "seed of the tensors not given as files (std::mt19937_64; X, W1, W2 drawn in "
                   "this order; default 1)")

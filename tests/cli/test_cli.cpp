@@ -490,10 +490,10 @@ TEST_F(Cli, HelpOfEverySubcommand) {
       {{"gemm", "--mode", "rtl", "--config", "nope", "--help"}, {"Usage: loom gemm"}},
       {{"conv2d", "--help"},
        {"Usage: loom conv2d", "--input", "--weights", "--stride", "--pad", "--kh", "--co", "--out",
-        "--mode"}},
+        "--channel-major", "--mode"}},
       {{"mlp", "--help"},
        {"Usage: loom mlp", "--batch", "--d0", "--d1", "--d2", "--x", "--w1", "--w2",
-        "--hidden-shift", "--no-relu", "--out", "--mode"}},
+        "--hidden-shift", "--no-relu", "--out", "--feature-major", "--mode"}},
       {{"asm", "-h", "--config", "nope"}, {"Usage: loom asm"}},
   };
   for (const Case& c : cases) {
@@ -1272,6 +1272,61 @@ TEST_F(Cli, MlpShapesEqualTheReference) {
   EXPECT_TRUE(read_i32_npy(slurp(path("s.npy"))).v == mlp(x, w1, w2, 4, 6, 5, 2, 0, 1, 8, true));
 }
 
+// --channel-major / --feature-major: the files keep the NHWC / row-major
+// shapes, the output equals the same reference, the layout is reported.
+TEST_F(Cli, ChannelMajorLayoutsEqualTheReference) {
+  std::mt19937_64 rng(test_seed());
+  for (const auto& [s, config] :
+       std::vector<std::pair<ConvShape, const char*>>{{{2, 9, 7, 5, 3, 3, 11, 2, 1}, "small"},
+                                                      {{1, 8, 8, 17, 3, 3, 9, 1, 1}, "tiny"},
+                                                      {{3, 6, 5, 3, 2, 4, 20, 1, 0}, "medium"},
+                                                      {{1, 12, 10, 33, 1, 1, 70, 1, 0}, "small"}}) {
+    SCOPED_TRACE(testing::Message() << "N" << s.n << " H" << s.h << " W" << s.w << " C" << s.c
+                                    << " K" << s.kh << "x" << s.kw << " CO" << s.co << " stride "
+                                    << s.stride << " pad " << s.pad << " on " << config);
+    const std::vector<int8_t> in = random_i8(size_t(s.n) * s.h * s.w * s.c, rng);
+    const std::vector<int8_t> w = random_i8(size_t(s.kh) * s.kw * s.c * s.co, rng);
+    const std::string out = path("o.npy").string(), json = path("r.json").string();
+    const Result r = loom({"conv2d", "--input", file("in.npy", i8_npy_nd({s.n, s.h, s.w, s.c}, in)),
+                           "--weights", file("w.npy", i8_npy_nd({s.kh, s.kw, s.c, s.co}, w)),
+                           "--stride", std::to_string(s.stride), "--pad", std::to_string(s.pad),
+                           "--channel-major", "--out", out, "--config", config, "--json", json});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("channel-major"), std::string::npos) << r.out;
+    const I32Array o = read_i32_nd(slurp(out));
+    EXPECT_EQ(o.shape, (std::vector<uint64_t>{s.n, s.ho(), s.wo(), s.co}));
+    EXPECT_TRUE(o.v == conv2d(in, w, s));
+    EXPECT_EQ(nlohmann::json::parse(slurp(json))["workload"]["layout"], "channel_major");
+    fs::remove(out);
+  }
+  const std::string json = path("r.json").string();
+  ASSERT_EQ(loom({"conv2d", "--n", "1", "--h", "3", "--w", "3", "--c", "2", "--kh", "1", "--kw",
+                  "1", "--co", "2", "--json", json})
+                .code,
+            0);
+  EXPECT_EQ(nlohmann::json::parse(slurp(json))["workload"]["layout"], "nhwc");
+
+  for (const auto& [bb, d0, d1, d2, config] :
+       std::vector<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t, const char*>>{
+           {70, 19, 12, 5, "small"}, {1, 3, 4, 2, "tiny"}, {130, 40, 33, 17, "medium"}}) {
+    SCOPED_TRACE(testing::Message() << "B" << bb << " D " << d0 << "," << d1 << "," << d2);
+    const std::vector<int8_t> x = random_i8(size_t(bb) * d0, rng);
+    const std::vector<int8_t> w1 = random_i8(size_t(d0) * d1, rng);
+    const std::vector<int8_t> w2 = random_i8(size_t(d1) * d2, rng);
+    const Result r =
+        loom({"mlp", "--x", file("x.npy", i8_npy(bb, d0, x)), "--w1",
+              file("w1.npy", i8_npy(d0, d1, w1)), "--w2", file("w2.npy", i8_npy(d1, d2, w2)),
+              "--feature-major", "--config", config, "--out", path("y.npy"), "--json", json});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("feature-major"), std::string::npos) << r.out;
+    const I32Matrix y = read_i32_npy(slurp(path("y.npy")));
+    EXPECT_EQ(y.rows, bb);
+    EXPECT_EQ(y.cols, d2);
+    EXPECT_TRUE(y.v == mlp(x, w1, w2, bb, d0, d1, d2, 0, 1, 8, true));
+    EXPECT_EQ(nlohmann::json::parse(slurp(json))["workload"]["layout"], "feature_major");
+  }
+}
+
 // --mode rtl: the same workloads on the Verilated whole core; results equal
 // references computed here, and the report carries the RTL's cycles,
 // utilization and busy percentages (docs/cli.md "Modes").
@@ -1330,6 +1385,17 @@ TEST_F(Cli, RtlModeRunsTheWholeCore) {
             "--mode", "rtl", "--out", path("y.npy")});
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_TRUE(read_i32_npy(slurp(path("y.npy"))).v == mlp(x, w1, w2, bb, d0, d1, d2, 0, 1, 8, true));
+  // The same two in the channel-major / feature-major layouts.
+  r = loom({"conv2d", "--input", path("in.npy"), "--weights", path("w.npy"), "--stride",
+            std::to_string(s.stride), "--pad", std::to_string(s.pad), "--channel-major", "--mode",
+            "rtl", "--out", path("o.npy")});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_TRUE(read_i32_nd(slurp(path("o.npy"))).v == conv2d(in, w, s));
+  r = loom({"mlp", "--x", path("x.npy"), "--w1", path("w1.npy"), "--w2", path("w2.npy"),
+            "--feature-major", "--mode", "rtl", "--out", path("y.npy")});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_TRUE(read_i32_npy(slurp(path("y.npy"))).v ==
+              mlp(x, w1, w2, bb, d0, d1, d2, 0, 1, 8, true));
   // A DMA outside the window stops the core: FAIL (exit 3) with the RTL's code.
   const std::string src = file(
       "bad.s",

@@ -195,6 +195,78 @@ TEST_P(CoreCosim, MlpTwoLayers) {
     ASSERT_EQ(le32(res.final_dram, y0 + 4 * i), ref[i]) << "Y element " << i;
 }
 
+TEST_P(CoreCosim, Conv2dChannelMajor) {
+  // Channel-major input and output (contiguous rows, zero span first, output
+  // rows merged into runs and planes), padding, two images.
+  const Config& c = cfg();
+  std::mt19937_64 rng(test_seed(27));
+  Conv2dParams p;
+  p.n = 2;
+  p.h = 5;
+  p.w = 6;
+  p.c = c.partitions + 1;
+  p.kh = p.kw = 3;
+  p.co = c.partitions + 3;
+  p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = 1;
+  p.channel_major = true;
+  const std::vector<int8_t> in = random_i8(size_t(p.n) * p.h * p.w * p.c, rng);
+  const std::vector<int8_t> w = random_i8(size_t(p.kh) * p.kw * p.c * p.co, rng);
+  const size_t pixels = size_t(p.n) * p.h * p.w;
+  p.in_addr = kDataAddr;
+  p.w_addr = p.in_addr + in.size() + 64;
+  p.zero_addr = p.w_addr + w.size() + 64;
+  p.out_addr = p.zero_addr + conv2d_zero_bytes(c) + 64;
+  const Conv2dProgram g = conv2d_program(c, p);
+  CoreCosimRequest r = request(g.program, g.out_addr + g.out_bytes + 64);
+  r.dram_init = {{p.in_addr, bytes_of(transpose(in, pixels, p.c))}, {p.w_addr, bytes_of(w)}};
+  const CoreCosimResult res = run(r);
+  ASSERT_TRUE(res.pass);
+  RefConv2d rs;
+  rs.n = p.n, rs.h = p.h, rs.w = p.w, rs.c = p.c, rs.kh = p.kh, rs.kw = p.kw, rs.co = p.co;
+  rs.pad_top = p.pad_top, rs.pad_bottom = p.pad_bottom, rs.pad_left = p.pad_left,
+  rs.pad_right = p.pad_right;
+  const size_t out_pixels = size_t(p.n) * g.out_h * g.out_w;
+  const std::vector<int32_t> ref = transpose(reference_conv2d(in, w, rs), out_pixels, p.co);
+  const size_t o0 = size_t(g.out_addr - res.check_base);
+  ASSERT_LE(o0 + 4 * ref.size(), res.final_dram.size());
+  for (size_t i = 0; i < ref.size(); ++i)
+    ASSERT_EQ(le32(res.final_dram, o0 + 4 * i), ref[i]) << "output element " << i;
+}
+
+TEST_P(CoreCosim, MlpFeatureMajor) {
+  const Config& c = cfg();
+  std::mt19937_64 rng(test_seed(29));
+  MlpParams p;
+  p.b = c.psum_entries + 3;  // two batch tiles
+  p.d0 = 2 * c.partitions + 3;
+  p.d1 = c.partitions + 4;
+  p.d2 = 5;
+  p.hidden.shift = 8;
+  p.feature_major = true;
+  const std::vector<int8_t> x = random_i8(size_t(p.b) * p.d0, rng);
+  const std::vector<int8_t> w1 = random_i8(size_t(p.d0) * p.d1, rng);
+  const std::vector<int8_t> w2 = random_i8(size_t(p.d1) * p.d2, rng);
+  p.x_addr = kDataAddr;
+  p.w1_addr = p.x_addr + x.size() + 64;
+  p.w2_addr = p.w1_addr + w1.size() + 64;
+  p.y_addr = p.w2_addr + w2.size() + 64;
+  const MlpProgram g = mlp_program(c, p);
+  CoreCosimRequest r = request(g.program, g.y_addr + g.y_bytes + 64);
+  r.dram_init = {{p.x_addr, bytes_of(transpose(x, p.b, p.d0))},
+                 {p.w1_addr, bytes_of(w1)},
+                 {p.w2_addr, bytes_of(w2)}};
+  const CoreCosimResult res = run(r);
+  ASSERT_TRUE(res.pass);
+  const std::vector<int32_t> ref =
+      transpose(reference_mlp(x, w1, w2, p.b, p.d0, p.d1, p.d2, std::vector<int32_t>(p.d1, 0),
+                              std::vector<int32_t>(p.d1, 1), p.hidden.shift, p.hidden.relu),
+                p.b, p.d2);  // Y^T
+  const size_t y0 = size_t(g.y_addr - res.check_base);
+  ASSERT_LE(y0 + 4 * ref.size(), res.final_dram.size());
+  for (size_t i = 0; i < ref.size(); ++i)
+    ASSERT_EQ(le32(res.final_dram, y0 + 4 * i), ref[i]) << "Y^T element " << i;
+}
+
 TEST_P(CoreCosim, ErrorsStopAtTheSameCycle) {
   // Runtime errors: the model stops in the same cycle with the same code and
   // index, and what was in flight drains the same way.

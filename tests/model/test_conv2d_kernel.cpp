@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <set>
 
@@ -25,9 +26,9 @@ using test::test_seed;
 std::string shape(const Config& c, const Conv2dParams& p) {
   return fmt::format(
       "{} N={} H={} W={} C={} KH={} KW={} CO={} stride={}x{} pad={},{},{},{} out_int8={} "
-      "per_channel={}",
+      "per_channel={} channel_major={}",
       c.name, p.n, p.h, p.w, p.c, p.kh, p.kw, p.co, p.stride_h, p.stride_w, p.pad_top, p.pad_bottom,
-      p.pad_left, p.pad_right, p.out_int8, p.quant.per_channel);
+      p.pad_left, p.pad_right, p.out_int8, p.quant.per_channel, p.channel_major);
 }
 
 struct ConvCase {
@@ -51,7 +52,7 @@ ConvCase make_case(const Config& c, Conv2dParams p, std::mt19937_64& rng) {
     k.scale.push_back(int16_t(int32_t(rng() % 65536) - 32768));
   }
   DramBuilder b;
-  p.in_addr = b.add(k.in);
+  p.in_addr = b.add(p.channel_major ? transpose(k.in, size_t(p.n) * p.h * p.w, p.c) : k.in);
   p.w_addr = b.add(k.w);
   p.bs_addr = b.add(pack_bias_scale(k.bias, k.scale));
   p.zero_addr = b.add(std::vector<uint8_t>(conv2d_zero_bytes(c), 0));
@@ -72,19 +73,20 @@ std::vector<uint8_t> expected_dram(const ConvCase& k) {
   s.pad_top = p.pad_top, s.pad_bottom = p.pad_bottom, s.pad_left = p.pad_left,
   s.pad_right = p.pad_right;
   const std::vector<int32_t> ref = reference_conv2d(k.in, k.w, s);
+  std::vector<int32_t> out = ref;  // NHWC, requantized with out_int8
+  if (p.out_int8)
+    for (size_t i = 0; i < ref.size(); ++i) {
+      const uint32_t co = uint32_t(i % p.co);
+      const Requant& q = p.quant;
+      out[i] = q.per_channel ? act_requant(ref[i], k.bias[co], k.scale[co], q.shift, q.relu)
+                             : act_requant(ref[i], q.bias, q.scale, q.shift, q.relu);
+    }
+  if (p.channel_major) out = transpose(out, out.size() / p.co, p.co);
   std::vector<uint8_t> want = k.dram;
   const uint64_t o0 = p.out_addr - kKernelBase;
-  for (size_t i = 0; i < ref.size(); ++i) {
-    const uint32_t co = uint32_t(i % p.co);
-    if (p.out_int8) {
-      const Requant& q = p.quant;
-      want[o0 + i] =
-          uint8_t(q.per_channel ? act_requant(ref[i], k.bias[co], k.scale[co], q.shift, q.relu)
-                                : act_requant(ref[i], q.bias, q.scale, q.shift, q.relu));
-    } else {
-      for (int b = 0; b < 4; ++b) want[o0 + 4 * i + b] = uint8_t(uint32_t(ref[i]) >> (8 * b));
-    }
-  }
+  const int es = p.out_int8 ? 1 : 4;
+  for (size_t i = 0; i < out.size(); ++i)
+    for (int b = 0; b < es; ++b) want[o0 + es * i + b] = uint8_t(uint32_t(out[i]) >> (8 * b));
   return want;
 }
 
@@ -167,8 +169,9 @@ TEST(Conv2dReference, HandExampleAndOneByOneIsMatmul) {
   EXPECT_THROW(reference_conv2d(a, b, g), std::invalid_argument);
 }
 
-TEST(Conv2dKernel, RandomShapesAllConfigs) {
-  std::mt19937_64 rng(test_seed(0xc0a2));
+// 40 random shapes per configuration in the given layout.
+void random_shapes(uint64_t seed, bool channel_major) {
+  std::mt19937_64 rng(test_seed(seed));
   for (const char* name : {"tiny", "small", "medium"}) {
     const Config c = cfg(name);
     for (int i = 0; i < 40; ++i) {
@@ -180,14 +183,19 @@ TEST(Conv2dKernel, RandomShapesAllConfigs) {
       p.quant.scale = int32_t(rng() % 65536) - 32768;
       p.quant.shift = 8 + uint32_t(rng() % 12);
       p.quant.relu = rng() & 1;
+      p.channel_major = channel_major;
       check_conv(c, p, rng);
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
     }
   }
 }
 
-TEST(Conv2dKernel, EdgeShapes) {
-  std::mt19937_64 rng(test_seed(0xc0e5));
+TEST(Conv2dKernel, RandomShapesAllConfigs) { random_shapes(0xc0a2, false); }
+
+TEST(Conv2dKernel, ChannelMajorRandomShapesAllConfigs) { random_shapes(0xc0a3, true); }
+
+void edge_shapes(uint64_t seed, bool channel_major) {
+  std::mt19937_64 rng(test_seed(seed));
   for (const char* name : {"tiny", "small", "medium"}) {
     const Config c = cfg(name);
     const uint32_t P = c.partitions;
@@ -197,6 +205,7 @@ TEST(Conv2dKernel, EdgeShapes) {
       p.n = n, p.h = h, p.w = w, p.c = ch, p.kh = p.kw = k, p.co = co;
       p.stride_h = p.stride_w = s;
       p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = pad;
+      p.channel_major = channel_major;
       return p;
     };
     for (const Conv2dParams& p : {
@@ -209,16 +218,109 @@ TEST(Conv2dKernel, EdgeShapes) {
              conv(1, 4, 4, 1, 4, 1, 1, 0),                  // kernel as large as the input
          }) {
       check_conv(c, p, rng);
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
       Conv2dParams q = p;
       q.out_int8 = true;
       q.quant.per_channel = true;
       q.quant.shift = 9;
       q.quant.relu = true;
       check_conv(c, q, rng);
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
     }
   }
+}
+
+TEST(Conv2dKernel, EdgeShapes) { edge_shapes(0xc0e5, false); }
+
+TEST(Conv2dKernel, ChannelMajorEdgeShapes) { edge_shapes(0xc0e6, true); }
+
+// The moving loads of a channel-major program (not the zero region): a
+// histogram of row_bytes, and whether some plane is one byte.
+struct MovingLoads {
+  uint64_t descs = 0, one_byte = 0;
+  std::map<uint32_t, uint64_t> row_bytes;
+};
+MovingLoads moving_loads(const Conv2dProgram& g) {
+  MovingLoads m;
+  for (const Instr& i : g.program) {
+    const auto* d = std::get_if<Instr::Dma>(&i.op);
+    if (!d || d->desc.is_store() || d->desc.dram_addr < g.in_addr ||
+        d->desc.dram_addr >= g.in_addr + g.in_bytes)
+      continue;
+    ++m.descs;
+    ++m.row_bytes[d->desc.row_bytes];
+    if (d->desc.row_bytes == 1) ++m.one_byte;
+  }
+  return m;
+}
+
+TEST(Conv2dKernel, ChannelMajorDescriptorsAreContiguous) {
+  std::mt19937_64 rng(test_seed(0xc0c7));
+  const Config c = cfg("small");  // P 8, PsumEntries 64
+  Conv2dParams p;
+  p.n = 2, p.h = 6, p.w = 10, p.c = 11, p.kh = p.kw = 3, p.co = 10;
+  p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = 1;
+  p.channel_major = true;
+  const Conv2dProgram g = check_conv(c, p, rng);
+  if (HasFatalFailure()) return;
+  // Stride 1: no one-byte gathers; a row of up to WO pixels, or, for the
+  // taps without column padding (kw = 1), output rows merged into one run
+  // (W = WO: consecutive input rows are contiguous).
+  const MovingLoads m = moving_loads(g);
+  EXPECT_EQ(m.one_byte, 0u);
+  EXPECT_GT(m.row_bytes.rbegin()->first, g.out_w);
+  // Pixel tiles of whole output rows (6 of 10 pixels, 2 tiles); the two M
+  // tiles one group, their 2 x 18 stationary tiles loaded once, by the
+  // first pixel tile, 18 descriptors (a step's two tiles are one row of W);
+  // one moving load per (pixel tile, step) for both.
+  EXPECT_EQ(g.tiling.tile_f, 60u);
+  EXPECT_EQ(g.tiling.tiles_f, 2u);
+  EXPECT_EQ(g.tiling.m_group, 2u);
+  EXPECT_EQ(g.tiling.w_slots, 36u);
+  uint64_t w_loads = 0;
+  for (const Instr& i : g.program)
+    if (const auto* d = std::get_if<Instr::Dma>(&i.op);
+        d && d->desc.dram_addr >= g.w_addr && d->desc.dram_addr < g.w_addr + g.w_bytes)
+      ++w_loads;
+  EXPECT_EQ(w_loads, 18u);
+  // Every store is one descriptor of a contiguous row per output channel.
+  uint64_t stores = 0;
+  for (const Instr& i : g.program)
+    if (const auto* d = std::get_if<Instr::Dma>(&i.op); d && d->desc.is_store()) {
+      ++stores;
+      EXPECT_EQ(d->desc.planes, 1u);
+      EXPECT_EQ(d->desc.row_stride, 4u * p.n * g.out_h * g.out_w);
+      EXPECT_EQ(d->desc.row_bytes % 4, 0u);
+      EXPECT_GT(d->desc.row_bytes, 4u);
+    }
+  EXPECT_EQ(stores, g.tiling.out_tiles);
+  // The NHWC program gathers byte by byte.
+  p.channel_major = false;
+  const MovingLoads nhwc = moving_loads(check_conv(c, p, rng));
+  EXPECT_EQ(nhwc.one_byte, nhwc.descs);
+
+  // 1 x 1, no padding: one moving descriptor per step, the whole tile.
+  Conv2dParams q;
+  q.n = 3, q.h = 5, q.w = 7, q.c = 9, q.co = 3;
+  q.channel_major = true;
+  const Conv2dProgram g1 = check_conv(c, q, rng);
+  if (HasFatalFailure()) return;
+  const MovingLoads m1 = moving_loads(g1);
+  EXPECT_EQ(m1.descs, g1.tiling.steps);
+  // Pixel tiles of whole output rows (9 of 7 pixels): one run each.
+  EXPECT_EQ(g1.tiling.tile_f, 63u);
+  EXPECT_EQ(m1.row_bytes.at(63), g1.tiling.steps - g1.tiling.tiles_k);  // all but the last tile
+  // 3 x 3 without padding: one descriptor per step and image, the output
+  // rows its planes.
+  q.kh = q.kw = 3;
+  const Conv2dProgram g3 = check_conv(c, q, rng);
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(moving_loads(g3).descs, g3.tiling.steps * q.n);
+  EXPECT_EQ(g3.zero_bytes, 0u);
+  // Stride 2: one byte per pixel (the fallback), still correct.
+  q.stride_h = q.stride_w = 2;
+  q.pad_top = q.pad_left = 1;
+  EXPECT_GT(moving_loads(check_conv(c, q, rng)).one_byte, 0u);
 }
 
 TEST(Conv2dKernel, PixelTilesAcrossRowsAndImages) {
@@ -273,11 +375,11 @@ TEST(Conv2dKernel, NoPaddingReadsNoZeros) {
     }
 }
 
-TEST(Conv2dKernel, EveryWaitIsNeeded) {
-  // Several output tiles (more than the PSUM banks and the two C buffers),
-  // several steps per tile, per-channel records: dropping any kind of wait
-  // breaks the result under some interleaving, or deadlocks.
-  std::mt19937_64 rng(test_seed(0xc0d1));
+// Several output tiles (more than the PSUM banks and the two C buffers),
+// several steps per tile, per-channel records: dropping any kind of wait
+// breaks the result under some interleaving, or deadlocks.
+void every_wait_is_needed(uint64_t seed, bool channel_major) {
+  std::mt19937_64 rng(test_seed(seed));
   const Config c = cfg("tiny");
   Conv2dParams p;
   p.n = 2, p.h = 5, p.w = 4, p.c = 5, p.kh = p.kw = 3, p.co = 6;
@@ -285,14 +387,23 @@ TEST(Conv2dKernel, EveryWaitIsNeeded) {
   p.out_int8 = true;
   p.quant.per_channel = true;
   p.quant.shift = 10;
+  p.channel_major = channel_major;
   ConvCase k;
   const Conv2dProgram g = check_conv(c, p, rng, &k);
-  if (HasFatalFailure()) return;
+  if (::testing::Test::HasFatalFailure()) return;
   ASSERT_GT(g.tiling.out_tiles, uint64_t(c.psum_banks) + 2);
+  // Channel-major: both M tiles in one group (tiny has 2 PSUM banks).
+  EXPECT_EQ(g.tiling.m_group, channel_major ? 2u : 0u);
+  EXPECT_EQ(g.tiling.w_slots, channel_major ? 2 * 9 * g.tiling.tiles_k : 0);
   const std::vector<std::string> kinds =
       test::check_waits_needed(c, g.program, k.dram, k.p.semaphores, expected_dram(k), rng);
   EXPECT_EQ(kinds.size(), test::pipeline_wait_kinds().size());
 }
+
+TEST(Conv2dKernel, EveryWaitIsNeeded) { every_wait_is_needed(0xc0d1, false); }
+
+// With the stationary tiles resident (and pixel tiles of whole rows).
+TEST(Conv2dKernel, ChannelMajorEveryWaitIsNeeded) { every_wait_is_needed(0xc0d2, true); }
 
 TEST(Conv2dKernel, TrnOnce) {
   // P = 128: C and CO above P, more pixels than one PSUM bank (512).

@@ -46,7 +46,7 @@ MlpCase make_case(MlpParams p, std::mt19937_64& rng) {
     k.scale2.push_back(int16_t(int32_t(rng() % 65536) - 32768));
   }
   DramBuilder b;
-  p.x_addr = b.add(k.x);
+  p.x_addr = b.add(p.feature_major ? transpose(k.x, p.b, p.d0) : k.x);
   p.w1_addr = b.add(k.w1);
   p.w2_addr = b.add(k.w2);
   p.bs1_addr = b.add(pack_bias_scale(k.bias1, k.scale1));
@@ -66,25 +66,28 @@ std::vector<uint8_t> expected_dram(const MlpCase& k) {
   }
   const std::vector<int32_t> y =
       reference_mlp(k.x, k.w1, k.w2, p.b, p.d0, p.d1, p.d2, b1, s1, p.hidden.shift, p.hidden.relu);
+  std::vector<int32_t> out = y;  // Y's elements, requantized with out_int8
+  if (p.out_int8)
+    for (size_t i = 0; i < y.size(); ++i) {
+      const size_t col = i % p.d2;
+      const Requant& q = p.out;
+      out[i] = q.per_channel ? act_requant(y[i], k.bias2[col], k.scale2[col], q.shift, q.relu)
+                             : act_requant(y[i], q.bias, q.scale, q.shift, q.relu);
+    }
+  if (p.feature_major) out = transpose(out, p.b, p.d2);
   std::vector<uint8_t> want = k.dram;
   const uint64_t y0 = p.y_addr - kKernelBase;
-  for (size_t i = 0; i < y.size(); ++i) {
-    const size_t col = i % p.d2;
-    if (p.out_int8) {
-      const Requant& q = p.out;
-      want[y0 + i] =
-          uint8_t(q.per_channel ? act_requant(y[i], k.bias2[col], k.scale2[col], q.shift, q.relu)
-                                : act_requant(y[i], q.bias, q.scale, q.shift, q.relu));
-    } else {
-      for (int b = 0; b < 4; ++b) want[y0 + 4 * i + b] = uint8_t(uint32_t(y[i]) >> (8 * b));
-    }
-  }
+  const int es = p.out_int8 ? 1 : 4;
+  for (size_t i = 0; i < out.size(); ++i)
+    for (int b = 0; b < es; ++b) want[y0 + es * i + b] = uint8_t(uint32_t(out[i]) >> (8 * b));
   return want;
 }
 
 std::string shape(const Config& c, const MlpParams& p) {
-  return fmt::format("{} B={} D0={} D1={} D2={} hidden per_channel={} relu={} out_int8={}", c.name,
-                     p.b, p.d0, p.d1, p.d2, p.hidden.per_channel, p.hidden.relu, p.out_int8);
+  return fmt::format(
+      "{} B={} D0={} D1={} D2={} hidden per_channel={} relu={} out_int8={} feature_major={}",
+      c.name, p.b, p.d0, p.d1, p.d2, p.hidden.per_channel, p.hidden.relu, p.out_int8,
+      p.feature_major);
 }
 
 MlpProgram check_mlp(const Config& c, MlpParams p, std::mt19937_64& rng,
@@ -106,9 +109,15 @@ MlpProgram check_mlp(const Config& c, MlpParams p, std::mt19937_64& rng,
   EXPECT_EQ(r.macs, g.macs);
   EXPECT_EQ(g.macs, uint64_t(p.b) * p.d1 * (p.d0 + p.d2));
   EXPECT_EQ(r.dma_store_bytes, g.y_bytes);
-  // H never goes through DRAM: loads are X, W1, W2 and the records only.
-  EXPECT_EQ(r.dma_load_bytes, g.layer1.tiles_m * g.x_bytes + g.layer1.tiles_f * g.w1_bytes +
-                                  g.layer1.tiles_f * g.w2_bytes + g.bs1_bytes + g.bs2_bytes);
+  // H never goes through DRAM: loads are X (once per group of D1 tiles),
+  // W1, W2 and the records only.
+  const KernelTiling& l1 = g.layer1;
+  const uint64_t x_times = l1.m_group ? (l1.tiles_m + l1.m_group - 1) / l1.m_group : l1.tiles_m;
+  EXPECT_EQ(r.dma_load_bytes, x_times * g.x_bytes + l1.tiles_f * g.w1_bytes +
+                                  l1.tiles_f * g.w2_bytes + g.bs1_bytes + g.bs2_bytes);
+  if (!p.feature_major) {
+    EXPECT_EQ(l1.m_group, 0u);
+  }
   EXPECT_LE(g.sbuf_used, c.sbuf_bytes);
   if (out_case) *out_case = k;
   return g;
@@ -142,8 +151,9 @@ TEST(MlpReference, IsTwoMatmulsWithRequant) {
                std::invalid_argument);
 }
 
-TEST(MlpKernel, RandomShapesAllConfigs) {
-  std::mt19937_64 rng(test_seed(0x3170));
+// 30 random shapes per configuration in the given layout.
+void random_shapes(uint64_t seed, bool feature_major) {
+  std::mt19937_64 rng(test_seed(seed));
   for (const char* name : {"tiny", "small", "medium"}) {
     const Config c = cfg(name);
     const uint32_t P = c.partitions;
@@ -165,14 +175,19 @@ TEST(MlpKernel, RandomShapesAllConfigs) {
       p.out.scale = int32_t(rng() % 65536) - 32768;
       p.out.shift = 10 + uint32_t(rng() % 8);
       p.out.relu = rng() & 1;
+      p.feature_major = feature_major;
       check_mlp(c, p, rng);
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
     }
   }
 }
 
-TEST(MlpKernel, EdgeShapes) {
-  std::mt19937_64 rng(test_seed(0x31e5));
+TEST(MlpKernel, RandomShapesAllConfigs) { random_shapes(0x3170, false); }
+
+TEST(MlpKernel, FeatureMajorRandomShapesAllConfigs) { random_shapes(0x3172, true); }
+
+void edge_shapes(uint64_t seed, bool feature_major) {
+  std::mt19937_64 rng(test_seed(seed));
   for (const char* name : {"tiny", "small", "medium"}) {
     const Config c = cfg(name);
     const uint32_t P = c.partitions, F = c.psum_entries;
@@ -186,10 +201,50 @@ TEST(MlpKernel, EdgeShapes) {
       p.b = b, p.d0 = d0, p.d1 = d1, p.d2 = d2;
       p.hidden.per_channel = true;
       p.hidden.shift = 10;
+      p.feature_major = feature_major;
       check_mlp(c, p, rng);
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
+      p.out_int8 = true;  // int8 Y with per-channel records
+      p.out.per_channel = true;
+      p.out.shift = 12;
+      if (feature_major) check_mlp(c, p, rng);
+      if (::testing::Test::HasFatalFailure()) return;
     }
   }
+}
+
+TEST(MlpKernel, EdgeShapes) { edge_shapes(0x31e5, false); }
+
+TEST(MlpKernel, FeatureMajorEdgeShapes) { edge_shapes(0x31e6, true); }
+
+TEST(MlpKernel, FeatureMajorLoadsAndStoresRows) {
+  // X^T and Y^T: every X load and Y store is one contiguous row of the
+  // batch tile per partition (one burst), not one byte per batch row.
+  std::mt19937_64 rng(test_seed(0x31f0));
+  const Config c = cfg("small");
+  MlpParams p;
+  p.b = 70, p.d0 = 20, p.d1 = 17, p.d2 = 9;
+  p.feature_major = true;
+  const MlpProgram g = check_mlp(c, p, rng);
+  if (HasFatalFailure()) return;
+  uint64_t x_loads = 0, stores = 0;
+  for (const Instr& i : g.program) {
+    const auto* d = std::get_if<Instr::Dma>(&i.op);
+    if (!d) continue;
+    const DmaDesc& e = d->desc;
+    const bool x = !e.is_store() && e.dram_addr >= g.x_addr && e.dram_addr < g.x_addr + g.x_bytes;
+    if (!x && !e.is_store()) continue;
+    EXPECT_EQ(e.planes, 1u);
+    EXPECT_TRUE(e.row_bytes == 64 || e.row_bytes == 6 || e.row_bytes == 4 * 64 ||
+                e.row_bytes == 4 * 6)
+        << e.row_bytes;  // batch tiles of 64 and 6
+    EXPECT_EQ(e.row_stride, e.is_store() ? 4 * p.b : p.b);
+    ++(e.is_store() ? stores : x_loads);
+  }
+  // D1 = 17: 3 tiles, one group (small has 4 PSUM banks): X^T loaded once.
+  EXPECT_EQ(g.layer1.m_group, 3u);
+  EXPECT_EQ(x_loads, uint64_t(g.layer1.tiles_f) * g.layer1.tiles_k);
+  EXPECT_EQ(stores, uint64_t(g.layer2.tiles_f) * g.layer2.tiles_m);
 }
 
 TEST(MlpKernel, Tiling) {
@@ -233,8 +288,8 @@ TEST(MlpKernel, HiddenLimitsTheBatchTile) {
   EXPECT_LE(g.sbuf_used, c.sbuf_bytes);
 }
 
-TEST(MlpKernel, EveryWaitIsNeeded) {
-  std::mt19937_64 rng(test_seed(0x31d1));
+void every_wait_is_needed(uint64_t seed, bool feature_major) {
+  std::mt19937_64 rng(test_seed(seed));
   const Config c = cfg("tiny");
   MlpParams p;
   p.b = 40, p.d0 = 6, p.d1 = 9, p.d2 = 7;  // 3 batch tiles, 3 + 2 output tiles each
@@ -243,13 +298,20 @@ TEST(MlpKernel, EveryWaitIsNeeded) {
   p.out_int8 = true;
   p.out.per_channel = true;
   p.out.shift = 12;
+  p.feature_major = feature_major;
   MlpCase k;
   const MlpProgram g = check_mlp(c, p, rng, &k);
-  if (HasFatalFailure()) return;
+  if (::testing::Test::HasFatalFailure()) return;
+  // Feature-major: the 3 H tiles in groups of 2 and 1 (tiny has 2 banks).
+  EXPECT_EQ(g.layer1.m_group, feature_major ? 2u : 0u);
   const std::vector<std::string> kinds =
       test::check_waits_needed(c, g.program, k.dram, k.p.semaphores, expected_dram(k), rng);
   EXPECT_EQ(kinds.size(), test::pipeline_wait_kinds().size());
 }
+
+TEST(MlpKernel, EveryWaitIsNeeded) { every_wait_is_needed(0x31d1, false); }
+
+TEST(MlpKernel, FeatureMajorEveryWaitIsNeeded) { every_wait_is_needed(0x31d2, true); }
 
 TEST(MlpKernel, HiddenWaitIsNeeded) {
   // One batch tile, one D1 and one D2 tile on small (4 PSUM banks): the only

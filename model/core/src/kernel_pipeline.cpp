@@ -19,23 +19,58 @@ PipeCounts emit_pipeline(const Config& cfg, const std::vector<PipeTile>& tiles,
   };
   std::vector<Flat> flat;
   PipeCounts n;
-  for (uint32_t u = 0; u < tiles.size(); ++u) {
-    const auto& steps = tiles[u].steps;
-    if (steps.empty()) throw std::logic_error(what + ": an output tile without steps");
-    for (size_t i = 0; i < steps.size(); ++i) {
-      if (steps[i].w_loads.empty()) throw std::logic_error(what + ": a step without weights");
-      flat.push_back({&steps[i], u, i == 0, i + 1 == steps.size()});
+  for (uint32_t u = 0; u < tiles.size();) {
+    uint32_t e = u + 1;  // the run of interleaved tiles [u, e)
+    while (e < tiles.size() && tiles[e].interleave) ++e;
+    const size_t steps = tiles[u].steps.size();
+    if (steps == 0) throw std::logic_error(what + ": an output tile without steps");
+    if (e - u > cfg.psum_banks)
+      throw std::logic_error(what + ": more interleaved tiles than banks");
+    for (uint32_t v = u; v < e; ++v) {
+      if (tiles[v].steps.size() != steps)
+        throw std::logic_error(what + ": interleaved tiles with different step counts");
+      if (tiles[v].store) ++n.stores;
     }
-    if (tiles[u].store) ++n.stores;
+    for (size_t i = 0; i < steps; ++i)
+      for (uint32_t v = u; v < e; ++v) {
+        const PipeStep& s = tiles[v].steps[i];
+        if (s.w_loads.empty() == !s.w_from || (s.w_from && *s.w_from >= flat.size()) ||
+            (s.x_from && (!s.x_loads.empty() || *s.x_from >= flat.size())) || s.lead == 0)
+          throw std::logic_error(what + ": a step's operands come from itself or earlier");
+        flat.push_back({&s, v, i == 0, i + 1 == steps});
+      }
+    u = e;
   }
   n.steps = flat.size();
   n.tiles = tiles.size();
-  // s_load after the stationary (cw) and the moving (cx) loads of step t.
+  // Where the loads go: at[p] the steps whose loads are emitted before step
+  // p (p = max(t - lead, 0)), in step order. s_load after the stationary
+  // (cw) and the moving (cx) loads of step t, counted in that order.
+  std::vector<std::vector<uint64_t>> at(flat.size());
+  for (uint64_t t = 0; t < flat.size(); ++t) {
+    const uint32_t lead = flat[t].s->lead;
+    at[t >= lead ? t - lead : 0].push_back(t);
+  }
   std::vector<uint64_t> cw(flat.size()), cx(flat.size());
-  for (size_t t = 0; t < flat.size(); ++t) {
-    cw[t] = ++n.loads;
-    if (!flat[t].s->x_loads.empty()) ++n.loads;
-    cx[t] = n.loads;
+  for (const auto& steps : at)
+    for (uint64_t t : steps) {
+      const PipeStep& s = *flat[t].s;
+      if (!s.w_loads.empty()) cw[t] = ++n.loads;
+      if (!s.x_loads.empty()) ++n.loads;
+      cx[t] = n.loads;
+    }
+  for (uint64_t t = 0; t < flat.size(); ++t) {
+    const PipeStep& s = *flat[t].s;
+    if (s.w_from) {
+      if (flat[*s.w_from].s->w_loads.empty())
+        throw std::logic_error(what + ": w_from names a step without weights");
+      cw[t] = cw[*s.w_from];
+    }
+    if (s.x_from) {
+      if (flat[*s.x_from].s->x_loads.empty())
+        throw std::logic_error(what + ": x_from names a step without a moving load");
+      cx[t] = cx[*s.x_from];
+    }
   }
   for (auto [count, name] : {std::pair{n.loads, "operand loads"},
                              {n.steps, "MMs"},
@@ -49,32 +84,30 @@ PipeCounts emit_pipeline(const Config& cfg, const std::vector<PipeTile>& tiles,
   // Per-channel records first, on queue 1 (idle until the first store).
   for (const DmaDesc& d : params) prog.push_back(Instr::dma(1, d).signal(kKernelSemParams));
 
-  // Loads of step t into buffers t % 2 (queue 0, which completes in order):
-  // the first waits until MM t - 2, the PE's last read of those buffers, is
-  // done; the last stationary and the last moving descriptor signal.
+  // Loads of step t (queue 0, which completes in order): the first waits
+  // until MM t - lead - 1 is done (lead 1: MM t - 2, the PE's last read of
+  // buffers t % 2); the last stationary and the last moving descriptor
+  // signal.
   auto emit_loads = [&](uint64_t t) {
     const PipeStep& s = *flat[t].s;
-    for (size_t i = 0; i < s.w_loads.size(); ++i) {
-      Instr in = Instr::dma(0, s.w_loads[i]);
-      if (i == 0 && t >= 2) in.wait(kKernelSemMm, uint32_t(t - 1));
-      if (i + 1 == s.w_loads.size()) in.signal(kKernelSemLoad);
-      prog.push_back(in);
-    }
-    for (size_t i = 0; i < s.x_loads.size(); ++i) {
-      Instr in = Instr::dma(0, s.x_loads[i]);
-      if (i + 1 == s.x_loads.size()) in.signal(kKernelSemLoad);
-      prog.push_back(in);
-    }
+    bool first = true;
+    for (const auto* loads : {&s.w_loads, &s.x_loads})
+      for (size_t i = 0; i < loads->size(); ++i) {
+        Instr in = Instr::dma(0, (*loads)[i]);
+        if (first && t >= uint64_t(s.lead) + 1) in.wait(kKernelSemMm, uint32_t(t - s.lead));
+        if (i + 1 == loads->size()) in.signal(kKernelSemLoad);
+        prog.push_back(in);
+        first = false;
+      }
   };
 
   const uint32_t NB = cfg.psum_banks;
   uint64_t v = 0;  // stores emitted
   bool params_waited = params.empty();
-  emit_loads(0);
   for (uint64_t t = 0; t < flat.size(); ++t) {
     const Flat& fl = flat[t];
     const PipeStep& s = *fl.s;
-    if (t + 1 < flat.size()) emit_loads(t + 1);  // prefetch into the other buffers
+    for (uint64_t l : at[t]) emit_loads(l);  // prefetch (lead steps ahead)
     const uint32_t bank = fl.u % NB;
     prog.push_back(Instr::pe(PeCmd::ldw(s.w_sbuf, s.k, s.m)).wait(kKernelSemLoad, uint32_t(cw[t])));
     // Before the MM: the ACT that last read this bank (tile u - NB) is done
@@ -83,7 +116,7 @@ PipeCounts emit_pipeline(const Config& cfg, const std::vector<PipeTile>& tiles,
     if (fl.first && fl.u >= NB) need = std::max(need, fl.u - NB + 1);
     if (need) prog.push_back(Instr::sync(Engine::kPe).wait(kKernelSemAct, need));
     Instr mm = Instr::pe(PeCmd::mm(s.x_sbuf, s.f, bank, 0, !fl.first));
-    if (!s.x_loads.empty()) mm.wait(kKernelSemLoad, uint32_t(cx[t]));
+    if (!s.x_loads.empty() || s.x_from) mm.wait(kKernelSemLoad, uint32_t(cx[t]));
     prog.push_back(mm.signal(kKernelSemMm));
     if (!fl.last) continue;
 

@@ -16,11 +16,19 @@
 
 namespace loom::detail {
 
-// One (LDW, MM) pair. The generator fills the SBUF addresses: step t (its
-// index over all tiles) must load into and read from buffers t mod 2.
+// One (LDW, MM) pair. The generator fills the SBUF addresses. The loads of
+// step t (its index in the program order of all steps) are emitted before
+// step t - lead, and the first waits until MM t - lead - 1 is done: every
+// SBUF byte they write must be last read by step t - lead - 1 or earlier
+// (lead 1: buffers t mod 2; a stationary tile kept in a slot of its own
+// whose previous reader is far enough back).
 struct PipeStep {
-  std::vector<DmaDesc> w_loads;       // stationary tile -> SBUF (DMA q0), at least one
-  std::vector<DmaDesc> x_loads;       // moving tile -> SBUF (DMA q0); empty: produced on-chip
+  std::vector<DmaDesc> w_loads;       // stationary tile -> SBUF (DMA q0), or empty with w_from
+  std::optional<uint64_t> w_from;     // the earlier step whose w_loads brought the LDW's tile
+  std::vector<DmaDesc> x_loads;       // moving tile -> SBUF (DMA q0), or empty:
+  std::optional<uint64_t> x_from;     // brought by this earlier step's x_loads, or else
+                                      // produced on-chip (after_act)
+  uint32_t lead = 1;                  // >= 1
   uint32_t w_sbuf = 0, k = 1, m = 1;  // LDW
   uint32_t x_sbuf = 0, f = 1;         // MM
   // > 0: the MM reads SBUF bytes an ACT wrote; it waits for
@@ -32,10 +40,15 @@ struct PipeStep {
 // banks), then one ACT reads the bank and, if `store`, one DMA q1 store
 // writes the ACT's destination to DRAM. A tile with a store must use the
 // C buffer (count of earlier tiles with a store) mod 2 as act.dst_addr.
+// Tiles run one after the other, except a run of tiles marked `interleave`
+// after its first (at most PSUM banks tiles, all with the same number of
+// steps): their steps are interleaved, step i of every tile of the run
+// before step i + 1 (so they can share a moving tile, x_from).
 struct PipeTile {
   std::vector<PipeStep> steps;  // at least one
   Instr::Act act;               // psum_bank, psum_off, part, m, f set by the pipeline
   std::optional<DmaDesc> store;
+  bool interleave = false;  // interleaved with the tile before
 };
 
 struct PipeCounts {

@@ -154,6 +154,11 @@ struct Conv2dParams {
   bool out_int8 = false;
   Requant quant;
   uint32_t semaphores = kDefaultSemaphores;  // 4 used, 5 with per-channel records
+  // Channel-major tensors (docs/kernels.md "Channel-major layout"): input
+  // [C][N][H][W], output [CO][N][HO][WO]; weights unchanged. The moving
+  // loads become rows of contiguous pixels and the store one contiguous row
+  // per channel, instead of one-byte gathers.
+  bool channel_major = false;
 
   // HO = (H + pad_top + pad_bottom - KH) / stride_h + 1, WO likewise; 0 if
   // the kernel does not fit (or a stride is 0).
@@ -167,6 +172,13 @@ struct KernelTiling {
   uint32_t tiles_k = 0, tiles_m = 0, tiles_f = 0;
   uint32_t psum_banks = 0;
   uint32_t sbuf_w[2] = {0, 0}, sbuf_x[2] = {0, 0}, sbuf_c[2] = {0, 0};  // buffers (byte offsets)
+  // conv2d channel-major (docs/kernels.md "Channel-major layout"): M tiles
+  // in groups of m_group, whose output tiles run interleaved and share the
+  // moving loads; the stationary tiles of a group stay in SBUF, slot
+  // g S + i (M tile g of the group, step i) at sbuf_w[0] + (g S + i)
+  // tile_m, loaded once per group (w_slots = m_group S). 0: the buffers W0
+  // W1, reloaded every step.
+  uint32_t m_group = 0, w_slots = 0;
   uint32_t sbuf_bs = 0;    // per-channel records (8 bytes per M tile)
   uint32_t sbuf_used = 0;  // bytes per partition
   uint64_t steps = 0;      // MMs
@@ -219,6 +231,9 @@ struct MlpParams {
   bool out_int8 = false;
   Requant out;
   uint32_t semaphores = kDefaultSemaphores;  // 4 used, 5 with per-channel records
+  // X given as X^T [D0 x B] and Y written as Y^T [D2 x B], row-major
+  // (docs/kernels.md "Channel-major layout"): contiguous rows on both sides.
+  bool feature_major = false;
 };
 
 struct MlpProgram {

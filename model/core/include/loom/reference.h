@@ -1,7 +1,9 @@
 // Plain reference arithmetic the kernel tests compare against.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace loom {
@@ -34,5 +36,21 @@ std::vector<int32_t> reference_mlp(const std::vector<int8_t>& x, const std::vect
                                    const std::vector<int8_t>& w2, uint32_t b, uint32_t d0,
                                    uint32_t d1, uint32_t d2, const std::vector<int32_t>& bias1,
                                    const std::vector<int32_t>& scale1, uint32_t shift1, bool relu1);
+
+// The layouts of the channel-major kernels (Conv2dParams::channel_major,
+// MlpParams::feature_major) from the row-major ones the references use, and
+// back: a [rows x cols] row-major matrix transposed to [cols x rows].
+//   NHWC [N][H][W][C] -> [C][N][H][W]:  transpose(in, N H W, C)
+//   [CO][N][HO][WO] -> NHWC:            transpose(out, CO, N HO WO)
+//   X [B x D0] -> X^T:                  transpose(x, B, D0)
+// Throws std::invalid_argument if v has not rows x cols elements.
+template <typename T>
+std::vector<T> transpose(const std::vector<T>& v, size_t rows, size_t cols) {
+  if (v.size() != rows * cols) throw std::invalid_argument("transpose: size is not rows x cols");
+  std::vector<T> t(v.size());
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < cols; ++c) t[c * rows + r] = v[r * cols + c];
+  return t;
+}
 
 }  // namespace loom
