@@ -84,7 +84,7 @@ Workload conv2d_workload(const Config& cfg, const ConvShape& s, uint64_t seed) {
   Workload w;
   w.kind = "conv2d";
   w.shape = fmt::format("{}x{}x{}->{} {}x{} pad {}", s.h, s.w, s.c, s.co, s.k, s.k, s.pad);
-  w.layout = "NHWC";
+  w.layout = "channel-major";
   RefConv2d r;
   r.h = s.h;
   r.w = s.w;
@@ -103,6 +103,8 @@ Workload conv2d_workload(const Config& cfg, const ConvShape& s, uint64_t seed) {
   p.kh = p.kw = s.k;
   p.co = s.co;
   p.pad_top = p.pad_bottom = p.pad_left = p.pad_right = s.pad;
+  p.channel_major = true;  // [C][N][H][W] in, [CO][N][HO][WO] out: contiguous DMA rows
+  const uint64_t pixels = uint64_t(p.out_h()) * p.out_w();
   const uint64_t out_bytes = uint64_t(p.out_h()) * p.out_w() * s.co * 4;
   Layout lay;
   p.in_addr = lay.place(in.size());
@@ -111,10 +113,10 @@ Workload conv2d_workload(const Config& cfg, const ConvShape& s, uint64_t seed) {
   p.out_addr = lay.place(out_bytes);
   const Conv2dProgram g = conv2d_program(cfg, p);
   w.macs = g.macs;
-  w.dram_init = {{p.in_addr, bytes_of(in)}, {p.w_addr, bytes_of(wt)}};
+  w.dram_init = {{p.in_addr, bytes_of(transpose(in, uint64_t(s.h) * s.w, s.c))}, {p.w_addr, bytes_of(wt)}};
   w.out_addr = p.out_addr;
   w.out_bytes = out_bytes;
-  w.expected = reference_conv2d(in, wt, r);
+  w.expected = transpose(reference_conv2d(in, wt, r), pixels, s.co);
   finish(w, lay, g.program);
   return w;
 }
@@ -123,12 +125,13 @@ Workload mlp_workload(const Config& cfg, const MlpShape& s, uint64_t seed) {
   Workload w;
   w.kind = "mlp";
   w.shape = fmt::format("{}x{}-{}-{}", s.b, s.d0, s.d1, s.d2);
-  w.layout = "row-major X, Y";
+  w.layout = "feature-major";
   std::mt19937_64 rng(seed);
   const std::vector<int8_t> x = draw(rng, uint64_t(s.b) * s.d0);
   const std::vector<int8_t> w1 = draw(rng, uint64_t(s.d0) * s.d1);
   const std::vector<int8_t> w2 = draw(rng, uint64_t(s.d1) * s.d2);
   MlpParams p;  // hidden: ReLU, bias 0, scale 1, shift 0
+  p.feature_major = true;  // X^T [D0 x B] in, Y^T [D2 x B] out: contiguous DMA rows
   p.b = s.b;
   p.d0 = s.d0;
   p.d1 = s.d1;
@@ -141,11 +144,12 @@ Workload mlp_workload(const Config& cfg, const MlpShape& s, uint64_t seed) {
   p.y_addr = lay.place(out_bytes);
   const MlpProgram g = mlp_program(cfg, p);
   w.macs = g.macs;
-  w.dram_init = {{p.x_addr, bytes_of(x)}, {p.w1_addr, bytes_of(w1)}, {p.w2_addr, bytes_of(w2)}};
+  w.dram_init = {{p.x_addr, bytes_of(transpose(x, s.b, s.d0))}, {p.w1_addr, bytes_of(w1)}, {p.w2_addr, bytes_of(w2)}};
   w.out_addr = p.y_addr;
   w.out_bytes = out_bytes;
-  w.expected = reference_mlp(x, w1, w2, s.b, s.d0, s.d1, s.d2, std::vector<int32_t>(s.d1, 0),
-                             std::vector<int32_t>(s.d1, 1), 0, true);
+  w.expected = transpose(reference_mlp(x, w1, w2, s.b, s.d0, s.d1, s.d2, std::vector<int32_t>(s.d1, 0),
+                                       std::vector<int32_t>(s.d1, 1), 0, true),
+                         s.b, s.d2);
   finish(w, lay, g.program);
   return w;
 }

@@ -36,13 +36,16 @@ struct Workload {
 Workload gemm_workload(const Config& cfg, uint32_t m, uint32_t k, uint32_t n, uint64_t seed = 1);
 
 // A 3x3-style convolution, one image: H x W x C -> CO, stride 1, zero
-// padding `pad` on every side. NHWC input, [KH][KW][C][CO] weights.
+// padding `pad` on every side, in the channel-major layout (docs/kernels.md
+// "Channel-major layout": [C][H][W] in, [CO][HO][WO] out, [KH][KW][C][CO]
+// weights).
 struct ConvShape {
   uint32_t h, w, c, co, k, pad;
 };
 Workload conv2d_workload(const Config& cfg, const ConvShape& s, uint64_t seed = 1);
 
-// The MLP of docs/kernels.md: X [B x D0] -> ReLU int8 hidden [B x D1] -> Y [B x D2] int32.
+// The MLP of docs/kernels.md: X [B x D0] -> ReLU int8 hidden [B x D1] -> Y
+// [B x D2] int32, feature-major (X^T in, Y^T out).
 struct MlpShape {
   uint32_t b, d0, d1, d2;
 };
