@@ -162,8 +162,7 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
     in.start = c == 0;
 
     // 1. The sequencer's engine-facing outputs (state only).
-    SequencerModel ahead(seq);
-    const SeqCycleOut peek = ahead.step(in);
+    const SeqOffers peek = seq.offers();
 
     // 2. Tensor engine.
     const PeEngine::Pins pp = pe.cycle(c, peek.pe_cmd_valid, peek.pe_cmd);
@@ -174,7 +173,7 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
       offers[q].valid = peek.dma_desc_valid[q];
       if (offers[q].valid) {
         offers[q].desc = DmaDesc::unpack(peek.dma_desc[q]);
-        offers[q].index = peek.obs_issue_index[2 + q];
+        offers[q].index = peek.dma_index[q];
       }
     }
     const DmaCycleOut& d = dma.step(offers, mem, txns);
