@@ -1,5 +1,7 @@
 #include "model_speed.h"
 
+#include <time.h>
+
 #include <chrono>
 #include <random>
 #include <vector>
@@ -22,6 +24,12 @@ struct Fnv {
     for (int i = 0; i < 8; ++i) byte(uint8_t(v >> (8 * i)));
   }
 };
+
+double thread_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
 
 }  // namespace
 
@@ -98,9 +106,10 @@ ModelSpeed time_model_gemm(const Config& cfg, uint32_t m, uint32_t k, uint32_t n
 
   ModelSpeed s;
   for (int r = 0; r < repeats; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
+    // CPU time of this thread: the figure holds on a loaded machine too.
+    const double t0 = thread_seconds();
     const CorePrediction pred = predict_core(cfg, run);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs = thread_seconds() - t0;
     if (r == 0 || secs < s.seconds) s.seconds = secs;
     s.cycles = pred.perf_cycles;
     s.digest = model_digest(pred);

@@ -13,7 +13,7 @@ namespace loom::bench {
 
 struct ModelSpeed {
   uint64_t cycles = 0;     // PERF_CYCLES of the run
-  double seconds = 0;      // predict_core() wall time, best of the repeats
+  double seconds = 0;      // predict_core()'s CPU time, best of the repeats
   double cycles_per_second = 0;
   uint64_t digest = 0;     // model_digest() of the prediction
   size_t txns = 0;         // transactions predicted

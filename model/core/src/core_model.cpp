@@ -278,7 +278,7 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
   }
 
   txns.insert(txns.end(), pe_pred.txns.begin(), pe_pred.txns.end());
-  std::stable_sort(txns.begin(), txns.end());
+  stable_sort_txns(txns);
   out.end_cycle = txns.empty() ? 0 : txns.back().cycle;
   out.final_state = core.image();
   if (run.dump_bytes) out.final_dram = dma.dram().read(run.dump_base, size_t(run.dump_bytes));
