@@ -105,8 +105,9 @@ int main(int argc, char** argv) {
     for (const std::string& c : split(configs.empty() ? "small,medium" : configs)) {
       const Config& cfg = config_by_name(c);
       const bench::ModelSpeed s = bench::time_model_gemm(cfg, m, k, n, 100, repeats);
-      fmt::print("{:8} P={:<3} GEMM {}x{}x{}: {} cycles in {:.3f} s = {:.0f} cycles/s, {} transactions (digest {:016x})\n",
-                 c, cfg.partitions, m, k, n, s.cycles, s.seconds, s.cycles_per_second, s.txns, s.digest);
+      fmt::print("{:8} P={:<3} GEMM {}x{}x{}: {} cycles in {:.3f} s = {:.0f} cycles/s, {} transactions, busy PE {:.2f} ACT {:.2f} DMA {:.2f} (digest {:016x})\n",
+                 c, cfg.partitions, m, k, n, s.cycles, s.seconds, s.cycles_per_second, s.txns, s.busy_pe,
+                 s.busy_act, s.busy_dma, s.digest);
     }
     return 0;
   }

@@ -114,6 +114,10 @@ ModelSpeed time_model_gemm(const Config& cfg, uint32_t m, uint32_t k, uint32_t n
     s.cycles = pred.perf_cycles;
     s.digest = model_digest(pred);
     s.txns = pred.txns.size();
+    const double cyc = pred.perf_cycles ? double(pred.perf_cycles) : 1.0;
+    s.busy_pe = double(pred.perf_busy_pe) / cyc;
+    s.busy_act = double(pred.perf_busy_act) / cyc;
+    s.busy_dma = double(pred.perf_busy_dma) / cyc;
   }
   s.cycles_per_second = s.seconds > 0 ? double(s.cycles) / s.seconds : 0;
   return s;

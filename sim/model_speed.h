@@ -17,6 +17,7 @@ struct ModelSpeed {
   double cycles_per_second = 0;
   uint64_t digest = 0;     // model_digest() of the prediction
   size_t txns = 0;         // transactions predicted
+  double busy_pe = 0, busy_act = 0, busy_dma = 0;  // fractions of the cycles
 };
 
 // A GEMM through the kernel (tiled A) as `make bench` runs it

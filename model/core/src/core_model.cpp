@@ -277,8 +277,7 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
     }
   }
 
-  txns.insert(txns.end(), pe_pred.txns.begin(), pe_pred.txns.end());
-  stable_sort_txns(txns);
+  stable_sort_txns(txns, pe_pred.txns);  // the tensor engine's after the core's in a tie
   out.end_cycle = txns.empty() ? 0 : txns.back().cycle;
   out.final_state = core.image();
   if (run.dump_bytes) out.final_dram = dma.dram().read(run.dump_base, size_t(run.dump_bytes));

@@ -5,27 +5,35 @@
 
 namespace loom {
 
-void stable_sort_txns(std::vector<Txn>& v) {
-  const size_t n = v.size();
-  if (n < 2) return;
-  uint64_t lo = v[0].cycle, hi = v[0].cycle;
-  for (const Txn& t : v) {
-    lo = std::min(lo, t.cycle);
-    hi = std::max(hi, t.cycle);
+void stable_sort_txns(std::vector<Txn>& v, const std::vector<Txn>& more) {
+  const size_t n = v.size() + more.size();
+  const std::vector<Txn>* const srcs[] = {&v, &more};
+  if (n < 2) {
+    v.insert(v.end(), more.begin(), more.end());
+    return;
   }
+  uint64_t lo = UINT64_MAX, hi = 0;
+  for (const std::vector<Txn>* src : srcs)
+    for (const Txn& t : *src) {
+      lo = std::min(lo, t.cycle);
+      hi = std::max(hi, t.cycle);
+    }
   const uint64_t span = hi - lo + 1;
   if (n < 256 || span > 4 * uint64_t(n)) {
+    v.insert(v.end(), more.begin(), more.end());
     std::stable_sort(v.begin(), v.end());
     return;
   }
   // Counting sort by cycle: stable, so equal cycles keep their order.
   std::vector<size_t> first(size_t(span) + 1, 0);
-  for (const Txn& t : v) ++first[size_t(t.cycle - lo) + 1];
+  for (const std::vector<Txn>* src : srcs)
+    for (const Txn& t : *src) ++first[size_t(t.cycle - lo) + 1];
   for (size_t c = 1; c <= span; ++c) first[c] += first[c - 1];
   std::vector<Txn> out(n);
   {
     std::vector<size_t> next(first.begin(), first.end() - 1);
-    for (const Txn& t : v) out[next[size_t(t.cycle - lo)]++] = t;
+    for (const std::vector<Txn>* src : srcs)
+      for (const Txn& t : *src) out[next[size_t(t.cycle - lo)]++] = t;
   }
   // Within a cycle: stable by (channel, part), as operator< orders them.
   auto key_less = [](const Txn& a, const Txn& b) {
