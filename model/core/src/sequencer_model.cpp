@@ -452,7 +452,9 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
       const uint32_t ib = 32 / DB;
       const bool last_of_instr = s.bc == ib - 1;
       InstrWords asm_d = s.asm_w;
-      for (uint32_t b = 0; b < DB; ++b) {
+      // Only a kept beat is assembled (asm_d is used only then): no byte
+      // loop in the many cycles without one.
+      for (uint32_t b = 0; r_keep && b < DB; ++b) {
         const uint32_t byte = s.bc * DB + b;
         uint64_t& word = asm_d[byte / 8];
         const uint32_t sh = 8 * (byte % 8);
