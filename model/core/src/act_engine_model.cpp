@@ -169,6 +169,16 @@ struct ActEngineModel::State {
         lane_v(p, 0) {}
 
   bool idle() const { return !d_el && !d_bs && sb_v == 0 && stash.empty(); }
+  // Nothing queued, active, in the pipeline or completing: without a command
+  // offered, step() reads and writes nothing and leaves every register as it
+  // is (the lanes' and sideband's valids are all low, the write stage has no
+  // candidate, the queue neither pushes nor pops).
+  bool quiet() const {
+    if (!q.empty() || fe_active || !idle() || done_q) return false;
+    for (const Lane& l : lanes)
+      if (l.v1 || l.v2) return false;
+    return true;
+  }
   bool busy() const { return !q.empty() || fe_active || !idle(); }
 };
 
@@ -196,11 +206,12 @@ ActEngineModel::ActEngineModel(const Config& cfg, uint32_t queue_depth) {
 }
 
 ActEngineModel::ActEngineModel(const ActEngineModel& o)
-    : cycle_(o.cycle_), out_(o.out_), st_(std::make_unique<State>(*o.st_)) {}
+    : cycle_(o.cycle_), out_(o.out_), quiet_(o.quiet_), st_(std::make_unique<State>(*o.st_)) {}
 ActEngineModel& ActEngineModel::operator=(const ActEngineModel& o) {
   if (this != &o) {
     cycle_ = o.cycle_;
     out_ = o.out_;
+    quiet_ = o.quiet_;
     st_ = std::make_unique<State>(*o.st_);
   }
   return *this;
@@ -216,6 +227,15 @@ uint64_t ActEngineModel::completed() const { return st_->completed; }
 const ActCycleOut& ActEngineModel::step(const ActCycleIn& in, ActMemPort& mem) {
   State& s = *st_;
   ActCycleOut& o = out_;
+  // Fast path (docs/model.md "Speed"): the last step was quiet and left the
+  // state as it found it; without a command this one computes the same
+  // outputs from the same registers (the SBUF write-busy inputs only matter
+  // with a write candidate, and a quiet state has none) and changes nothing.
+  if (quiet_ && !in.cmd_valid) {
+    ++cycle_;
+    return o;
+  }
+  const bool quiet_step = !in.cmd_valid && s.quiet();
   const uint32_t P = s.p, WB = s.wb;
   const uint64_t wb_mask = mask64(WB);
 
@@ -403,6 +423,7 @@ const ActCycleOut& ActEngineModel::step(const ActCycleIn& in, ActMemPort& mem) {
   const bool q_push = in.cmd_valid && !s.q.full();
   if (q_push) s.q.tail() = in.cmd;
   s.q.edge(q_push, issue, "command queue");
+  quiet_ = quiet_step;
   ++cycle_;
   return o;
 }

@@ -162,8 +162,7 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
     in.start = c == 0;
 
     // 1. The sequencer's engine-facing outputs (state only).
-    SequencerModel ahead(seq);
-    const SeqCycleOut peek = ahead.step(in);
+    const SeqOffers peek = seq.offers();
 
     // 2. Tensor engine.
     const PeEngine::Pins pp = pe.cycle(c, peek.pe_cmd_valid, peek.pe_cmd);
@@ -174,7 +173,7 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
       offers[q].valid = peek.dma_desc_valid[q];
       if (offers[q].valid) {
         offers[q].desc = DmaDesc::unpack(peek.dma_desc[q]);
-        offers[q].index = peek.obs_issue_index[2 + q];
+        offers[q].index = peek.dma_index[q];
       }
     }
     const DmaCycleOut& d = dma.step(offers, mem, txns);
@@ -278,8 +277,7 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
     }
   }
 
-  txns.insert(txns.end(), pe_pred.txns.begin(), pe_pred.txns.end());
-  std::stable_sort(txns.begin(), txns.end());
+  stable_sort_txns(txns, pe_pred.txns);  // the tensor engine's after the core's in a tie
   out.end_cycle = txns.empty() ? 0 : txns.back().cycle;
   out.final_state = core.image();
   if (run.dump_bytes) out.final_dram = dma.dram().read(run.dump_base, size_t(run.dump_bytes));

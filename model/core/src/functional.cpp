@@ -70,14 +70,6 @@ size_t PsumState::index(uint32_t part, uint32_t bank, uint32_t entry) const {
   return size_t(bank) * entries_ + entry;
 }
 
-int32_t PsumState::update(uint32_t part, uint32_t bank, uint32_t entry, int32_t sum, bool acc) {
-  const size_t i = index(part, bank, entry);
-  const int32_t v = acc ? wrap_add(mem_[part][i], sum) : sum;
-  mem_[part][i] = v;
-  written_[part][i] = true;
-  return v;
-}
-
 int32_t PsumState::value(uint32_t part, uint32_t bank, uint32_t entry) const {
   return mem_[part][index(part, bank, entry)];
 }
@@ -153,18 +145,9 @@ uint32_t FunctionalCore::ldw(const PeCmd& cmd) {
 
 uint32_t FunctionalCore::mm(
     const PeCmd& cmd, const std::function<void(uint32_t m, uint32_t f, int32_t value)>& on_write) {
-  const WeightBanks::Bank& bank = weights_.current_bank();
-  const uint32_t f_size = cmd.cols;
-  const std::vector<int32_t> sums =
-      weights_.multiply(f_size, read_rows(cmd.sbuf_addr, bank.k, f_size));
-  for (uint32_t m = 0; m < bank.m; ++m) {
-    for (uint32_t f = 0; f < f_size; ++f) {
-      const int32_t v =
-          psum_.update(m, cmd.psum_bank, cmd.psum_off + f, sums[size_t(m) * f_size + f], cmd.acc);
-      if (on_write) on_write(m, f, v);
-    }
-  }
-  return weights_.current();
+  return mm_each(cmd, [&](uint32_t m, uint32_t f, int32_t v) {
+    if (on_write) on_write(m, f, v);
+  });
 }
 
 void FunctionalCore::execute(const PeCmd& cmd) {

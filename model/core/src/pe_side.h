@@ -51,7 +51,7 @@ class PeSide {
     } else {
       const WeightBanks::Bank& w = core_.weights().current_bank();
       pred_.macs += uint64_t(w.k) * w.m * cmd.cols;
-      core_.mm(cmd, [&](uint32_t m, uint32_t f, int32_t value) {
+      core_.mm_each(cmd, [&](uint32_t m, uint32_t f, int32_t value) {
         Txn pw = make_txn(timing::psum_write(p_, t.issue, f, m), Channel::kPsumWrite);
         pw.part = m;
         pw.bank = cmd.psum_bank;

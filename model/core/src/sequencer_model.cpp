@@ -163,6 +163,42 @@ std::vector<uint16_t> SequencerModel::semaphores() const {
   return std::vector<uint16_t>(st_->sem.begin(), st_->sem.end());
 }
 
+std::array<bool, 4> SequencerModel::head_issue() const {
+  const State& s = *st_;
+  const uint32_t NS = p_.semaphores;
+  const bool running = s.state == St::kRun;
+  const bool h_pe_mm = s.q[0].head().w[0] & 1;
+  // A held offer lapses on a halted DMA queue (it accepts nothing until the next start).
+  const std::array<bool, 4> offer_live = {s.offer[0], s.offer[1], s.offer[2] && !s.dma_stop[0],
+                                          s.offer[3] && !s.dma_stop[1]};
+  std::array<bool, 4> h_issue{};
+  for (int e = 0; e < 4; ++e) {
+    const QEntry& h = s.q[e].head();
+    const bool infl_ok = e == 0 ? !s.infl[h_pe_mm ? 1 : 0].full() : !s.infl[e + 1].full();
+    const bool sync = Op(h.w) == 0x03;
+    const uint32_t id = WaitSem(h.w), val = WaitVal(h.w);
+    const bool wait_ok = val == 0 || (id < NS ? s.sem[id] : 0) >= val;
+    h_issue[e] = running ? !s.q[e].empty() && !sync && wait_ok && infl_ok : offer_live[e];
+  }
+  return h_issue;
+}
+
+SeqOffers SequencerModel::offers() const {
+  const State& s = *st_;
+  const std::array<bool, 4> h_issue = head_issue();
+  SeqOffers o;
+  o.pe_cmd_valid = h_issue[0];
+  o.pe_cmd = s.q[0].head().w[1];
+  o.act_cmd_valid = h_issue[1];
+  o.act_cmd = Payload(s.q[1].head().w);
+  for (int q = 0; q < 2; ++q) {
+    o.dma_desc_valid[q] = h_issue[2 + q];
+    o.dma_desc[q] = Payload(s.q[2 + q].head().w);
+    o.dma_index[q] = s.q[2 + q].head().index;
+  }
+  return o;
+}
+
 const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   State& s = *st_;
   SeqCycleOut& o = out_;
@@ -244,15 +280,14 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   // A held offer lapses on a halted DMA queue (it accepts nothing until the next start).
   const std::array<bool, 4> offer_live = {s.offer[0], s.offer[1], s.offer[2] && !s.dma_stop[0],
                                           s.offer[3] && !s.dma_stop[1]};
-  std::array<bool, 4> h_valid{}, h_wait_ok{}, h_issue{}, h_sync_done{}, q_pop{};
+  const std::array<bool, 4> h_issue = head_issue();
+  std::array<bool, 4> h_valid{}, h_wait_ok{}, h_sync_done{}, q_pop{};
   for (int e = 0; e < 4; ++e) {
     const QEntry& h = s.q[e].head();
-    const bool infl_ok = e == 0 ? !s.infl[h_pe_mm ? 1 : 0].full() : !s.infl[e + 1].full();
     const bool infl_empty = e == 0 ? s.infl[0].empty() && s.infl[1].empty() : s.infl[e + 1].empty();
     const bool sync = Op(h.w) == 0x03;
     h_valid[e] = running && !s.q[e].empty();
     h_wait_ok[e] = wait_ok(h.w);
-    h_issue[e] = running ? h_valid[e] && !sync && h_wait_ok[e] && infl_ok : offer_live[e];
     h_sync_done[e] = h_valid[e] && sync && h_wait_ok[e] && infl_empty;
     q_pop[e] = (h_issue[e] && h_ready[e]) || h_sync_done[e];
   }
@@ -294,7 +329,8 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   std::array<bool, 10> sig_valid{};
   for (int k = 0; k < 10; ++k) sig_valid[k] = running && sig[k].ev && sig[k].inc != 0;
 
-  std::vector<uint32_t> sem_d = s.sem;
+  std::array<uint32_t, kMaxSemaphores> sem_d{};  // fixed size: no allocation per cycle
+  std::copy(s.sem.begin(), s.sem.end(), sem_d.begin());
   uint32_t chg = 0, ovf = 0;
   for (uint32_t x = 0; x < NS; ++x) {
     uint32_t sum = s.sem[x];
@@ -311,7 +347,7 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
       chg |= 1u << x;
     }
   }
-  if (can_start) std::fill(sem_d.begin(), sem_d.end(), 0);
+  if (can_start) std::fill(sem_d.begin(), sem_d.begin() + NS, 0);
   bool ovf_any = false;
   uint32_t ovf_index = 0xffffffffu;
   for (int k = 0; k < 10; ++k)
@@ -416,7 +452,9 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
       const uint32_t ib = 32 / DB;
       const bool last_of_instr = s.bc == ib - 1;
       InstrWords asm_d = s.asm_w;
-      for (uint32_t b = 0; b < DB; ++b) {
+      // Only a kept beat is assembled (asm_d is used only then): no byte
+      // loop in the many cycles without one.
+      for (uint32_t b = 0; r_keep && b < DB; ++b) {
         const uint32_t byte = s.bc * DB + b;
         uint64_t& word = asm_d[byte / 8];
         const uint32_t sh = 8 * (byte % 8);
@@ -520,7 +558,7 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   }
   for (int q = 0; q < 2; ++q)
     s.dma_stop[q] = !can_start && (s.dma_stop[q] || (in.dma_cpl_valid[q] && in.dma_cpl_err[q] != 0));
-  s.sem = sem_d;
+  std::copy(sem_d.begin(), sem_d.begin() + NS, s.sem.begin());
   for (int k = 0; k < 5; ++k) {
     if (!unsat[k] || can_start)
       s.wd[k] = 0;

@@ -87,6 +87,10 @@ class ActEngineModel {
  private:
   uint64_t cycle_ = 0;
   ActCycleOut out_;
+  // The last step() ran in the quiet state (nothing queued, active or in the
+  // pipeline) without a command offered: such a step changes no register, so
+  // the next one without a command shows the same outputs (step()'s fast path).
+  bool quiet_ = false;
   struct State;  // private to act_engine_model.cpp
   std::unique_ptr<State> st_;
 };

@@ -14,6 +14,11 @@
 
 namespace loom {
 
+// int32 addition with wraparound, computed in uint32 (no UB).
+inline int32_t wrap_add(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
 // SBUF: P partitions of sbuf_bytes bytes, zero after reset in the model.
 class SbufState {
  public:
@@ -40,7 +45,13 @@ class PsumState {
   explicit PsumState(const Config& cfg);
   // (acc ? old : 0) + sum with int32 two's-complement wraparound; returns the
   // new value, which is stored.
-  int32_t update(uint32_t part, uint32_t bank, uint32_t entry, int32_t sum, bool acc);
+  int32_t update(uint32_t part, uint32_t bank, uint32_t entry, int32_t sum, bool acc) {
+    const size_t i = index(part, bank, entry);
+    const int32_t v = acc ? wrap_add(mem_[part][i], sum) : sum;
+    mem_[part][i] = v;
+    written_[part][i] = true;
+    return v;
+  }
   int32_t value(uint32_t part, uint32_t bank, uint32_t entry) const;
   void export_to(MemImage& img) const;
 
@@ -51,11 +62,6 @@ class PsumState {
   std::vector<std::vector<int32_t>> mem_;
   std::vector<std::vector<bool>> written_;
 };
-
-// int32 addition with wraparound, computed in uint32 (no UB).
-inline int32_t wrap_add(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
 
 // The two weight banks of the P x P array. Reset: bank 0 current, K = M = 0,
 // all weights zero. The n-th LDW since reset writes bank n % 2 and makes it
@@ -104,6 +110,10 @@ class FunctionalCore {
   // value is the int32 after accumulation. Returns the bank of weights used.
   uint32_t mm(const PeCmd& cmd,
               const std::function<void(uint32_t m, uint32_t f, int32_t value)>& on_write);
+  // The same with the callback inlined (the whole-core model's hot path:
+  // one call per PSUM write, millions in a large GEMM).
+  template <class OnWrite>
+  uint32_t mm_each(const PeCmd& cmd, OnWrite&& on_write);
   // Executes an LDW or MM (no callback for MM writes).
   void execute(const PeCmd& cmd);
 
@@ -120,6 +130,22 @@ class FunctionalCore {
   PsumState psum_;
   WeightBanks weights_;
 };
+
+template <class OnWrite>
+uint32_t FunctionalCore::mm_each(const PeCmd& cmd, OnWrite&& on_write) {
+  const WeightBanks::Bank& bank = weights_.current_bank();
+  const uint32_t f_size = cmd.cols;
+  const std::vector<int32_t> sums =
+      weights_.multiply(f_size, read_rows(cmd.sbuf_addr, bank.k, f_size));
+  for (uint32_t m = 0; m < bank.m; ++m) {
+    for (uint32_t f = 0; f < f_size; ++f) {
+      const int32_t v =
+          psum_.update(m, cmd.psum_bank, cmd.psum_off + f, sums[size_t(m) * f_size + f], cmd.acc);
+      on_write(m, f, v);
+    }
+  }
+  return weights_.current();
+}
 
 // Little-endian packing of an SBUF word into Txn::data (byte i at bits
 // 8i+7..8i); at most 8 bytes.

@@ -85,6 +85,18 @@ struct SeqCycleOut {
   std::vector<uint16_t> obs_sem_value;  // the values after the edge
 };
 
+// The engine-facing command outputs of a cycle (a subset of SeqCycleOut):
+// registered, they depend on the state only, not on the cycle's inputs.
+struct SeqOffers {
+  bool pe_cmd_valid = false;
+  uint64_t pe_cmd = 0;
+  bool act_cmd_valid = false;
+  InstrWords act_cmd{};
+  std::array<bool, 2> dma_desc_valid{};
+  std::array<InstrWords, 2> dma_desc{};
+  std::array<uint32_t, 2> dma_index{};  // obs_issue_index[2 + q]: the DMA heads' instruction indices
+};
+
 class SequencerModel {
  public:
   // Throws std::invalid_argument for parameters out of range.
@@ -100,6 +112,11 @@ class SequencerModel {
   // step(). The model starts in the reset state.
   const SeqCycleOut& step(const SeqCycleIn& in);
 
+  // What step() will show on the engine command ports in the coming cycle,
+  // whatever its inputs (the whole-core model reads them before stepping the
+  // engines, without copying and stepping the model ahead).
+  SeqOffers offers() const;
+
   uint64_t cycle() const { return cycle_; }
   const SequencerParams& params() const { return p_; }
   // Semaphore values after the last step().
@@ -111,6 +128,9 @@ class SequencerModel {
   SeqCycleOut out_;
   struct State;  // private to sequencer_model.cpp
   std::unique_ptr<State> st_;
+  // Per engine queue: the head is offered (valid) this cycle. Shared by
+  // step() and offers(), so the two agree by construction.
+  std::array<bool, 4> head_issue() const;
 };
 
 }  // namespace loom

@@ -66,6 +66,15 @@ struct Txn {
   std::string to_string() const;
 };
 
+// Replaces `v` by v followed by `more`, sorted into exactly the order of
+// std::stable_sort (Txn::operator<; equal keys keep their order, v's before
+// more's). Transactions span a range of cycles about as long as they are
+// many, so a stable counting sort by cycle, then a stable sort of each
+// cycle's few transactions by (channel, part), is linear where stable_sort
+// is n log n (the whole-core model sorts millions), and it needs no
+// concatenated copy. Falls back to std::stable_sort for a sparse range.
+void stable_sort_txns(std::vector<Txn>& v, const std::vector<Txn>& more = {});
+
 // An SBUF word write of `word_bytes` bytes as kSbufWrite transactions: one
 // per 8-byte slice of the word (Txn::data is 64 bits), slice s at byte
 // address addr + 8s with the word's bytes and strobes 8s.. 8s+7; a word of 8
