@@ -43,20 +43,6 @@ void check_output(RunFigures& f, const Workload& w, const std::vector<uint8_t>& 
   f.ok = true;
 }
 
-CoreModelRun model_run(const Workload& w, const AxiMem& dram, const AxiMem& ifetch) {
-  CoreModelRun run;
-  run.prog_base = w.prog_base;
-  run.prog_len = uint32_t(w.program.size() / 32);
-  run.watchdog = CoreRunRequest{}.watchdog;
-  run.dram_base = w.dram_base;
-  run.dram_limit = w.dram_limit;
-  run.dram = &dram;
-  run.ifetch = &ifetch;
-  run.dump_base = w.out_addr;
-  run.dump_bytes = w.out_bytes;
-  return run;
-}
-
 RunFigures from_prediction(const Workload& w, const CorePrediction& p, double seconds) {
   RunFigures f;
   f.seconds = seconds;
@@ -72,22 +58,6 @@ RunFigures from_prediction(const Workload& w, const CorePrediction& p, double se
   check_output(f, w, p.final_dram);
   return f;
 }
-
-// Fresh memories holding the workload (what CoreSystem::run() writes too).
-AxiMemConfig ifetch_of(const AxiMemConfig& dram) {
-  AxiMemConfig m = dram;
-  m.seed = dram.seed + 1;  // its own stalls
-  return m;
-}
-
-struct Memories {
-  AxiMem dram, ifetch;
-  Memories(const Workload& w, const AxiMemConfig& cfg) : dram(cfg), ifetch(ifetch_of(cfg)) {
-    for (const auto& [addr, bytes] : w.dram_init) dram.write(addr, bytes);
-    dram.write(w.prog_base, w.program);
-    ifetch.write(w.prog_base, w.program);
-  }
-};
 
 }  // namespace
 
@@ -153,7 +123,7 @@ RunFigures run_rtl(CoreFactory factory, const Config& cfg, const Workload& w,
 }
 
 RunFigures run_model(const Config& cfg, const Workload& w, const AxiMemConfig& dram) {
-  Memories mem(w, dram);
+  WorkloadMemories mem(w, dram);
   const auto t0 = Clock::now();
   try {
     const CorePrediction p = predict_core(cfg, model_run(w, mem.dram, mem.ifetch));
@@ -166,7 +136,7 @@ RunFigures run_model(const Config& cfg, const Workload& w, const AxiMemConfig& d
 }
 
 RunFigures run_systemc(const Config& cfg, const Workload& w, const AxiMemConfig& dram) {
-  Memories mem(w, dram);
+  WorkloadMemories mem(w, dram);
   const auto t0 = Clock::now();
   try {
     const CorePrediction p = run_systemc_core_model(cfg, model_run(w, mem.dram, mem.ifetch));

@@ -45,6 +45,33 @@ void finish(Workload& w, Layout& lay, const std::vector<Instr>& program) {
 
 }  // namespace
 
+AxiMemConfig ifetch_of(const AxiMemConfig& dram) {
+  AxiMemConfig m = dram;
+  m.seed = dram.seed + 1;  // its own stalls
+  return m;
+}
+
+WorkloadMemories::WorkloadMemories(const Workload& w, const AxiMemConfig& dram_cfg)
+    : dram(dram_cfg), ifetch(ifetch_of(dram_cfg)) {
+  for (const auto& [addr, bytes] : w.dram_init) dram.write(addr, bytes);
+  dram.write(w.prog_base, w.program);
+  ifetch.write(w.prog_base, w.program);
+}
+
+CoreModelRun model_run(const Workload& w, const AxiMem& dram, const AxiMem& ifetch) {
+  CoreModelRun run;
+  run.prog_base = w.prog_base;
+  run.prog_len = uint32_t(w.program.size() / 32);
+  run.watchdog = 1u << 20;  // CoreRunRequest's default, as the RTL runs get
+  run.dram_base = w.dram_base;
+  run.dram_limit = w.dram_limit;
+  run.dram = &dram;
+  run.ifetch = &ifetch;
+  run.dump_base = w.out_addr;
+  run.dump_bytes = w.out_bytes;
+  return run;
+}
+
 std::vector<int32_t> as_i32(const std::vector<uint8_t>& b) {
   std::vector<int32_t> v(b.size() / 4);
   for (size_t i = 0; i < v.size(); ++i)

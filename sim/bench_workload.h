@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "loom/axi_mem.h"
 #include "loom/configs.h"
+#include "loom/core_model.h"
 #include "loom/kernels.h"
 
 namespace loom::bench {
@@ -50,6 +52,18 @@ struct MlpShape {
   uint32_t b, d0, d1, d2;
 };
 Workload mlp_workload(const Config& cfg, const MlpShape& s, uint64_t seed = 1);
+
+// The workload's memories as the host leaves them at START: the DRAM with
+// the data and the program, the fetch memory with the program (its stalls
+// from seed + 1).
+AxiMemConfig ifetch_of(const AxiMemConfig& dram);
+struct WorkloadMemories {
+  AxiMem dram, ifetch;
+  WorkloadMemories(const Workload& w, const AxiMemConfig& dram_cfg);
+};
+// What the golden model needs to run `w` from those memories (the result
+// region dumped).
+CoreModelRun model_run(const Workload& w, const AxiMem& dram, const AxiMem& ifetch);
 
 // The int32 little-endian elements of `bytes`.
 std::vector<int32_t> as_i32(const std::vector<uint8_t>& bytes);

@@ -3,12 +3,10 @@
 #include <time.h>
 
 #include <chrono>
-#include <random>
 #include <vector>
 
+#include "bench_workload.h"
 #include "loom/axi_mem.h"
-#include "loom/isa.h"
-#include "loom/kernels.h"
 
 namespace loom::bench {
 
@@ -66,43 +64,15 @@ uint64_t model_digest(const CorePrediction& p) {
 
 ModelSpeed time_model_gemm(const Config& cfg, uint32_t m, uint32_t k, uint32_t n, uint32_t latency,
                            int repeats) {
-  // The inputs and layout of measure_gemm_rtl() (bench_gemm_rtl.cpp).
-  std::mt19937_64 rng(0x6e3);
-  std::vector<int8_t> a(size_t(m) * k), b(size_t(k) * n);
-  for (auto& x : a) x = int8_t(rng());
-  for (auto& x : b) x = int8_t(rng());
-  constexpr uint64_t kBase = 0x80000000, kPage = 4096;
-  auto page = [&](uint64_t v) { return (v + kPage - 1) / kPage * kPage; };
-  const std::vector<uint8_t> a_tiled = pack_gemm_a(cfg, m, k, a);
-  GemmParams p;
-  p.m = m;
-  p.k = k;
-  p.n = n;
-  p.a_tiled = true;
-  p.a_addr = kBase;
-  p.b_addr = p.a_addr + page(a_tiled.size());
-  p.c_addr = p.b_addr + page(b.size());
-  const uint64_t data_end = p.c_addr + page(gemm_c_bytes(p));
-  const std::vector<uint8_t> prog = encode_program(gemm_program(cfg, p).program);
-
+  // The GEMM of `make bench` (bench_workload.h), the whole DRAM window dumped.
+  const Workload w = gemm_workload(cfg, m, k, n);
   AxiMemConfig mc;
   mc.data_bytes = cfg.axi_data_bytes;
   mc.read_latency = mc.write_latency = latency;
-  AxiMem dram(mc), ifetch(mc);
-  dram.write(p.a_addr, a_tiled);
-  dram.write(p.b_addr, std::vector<uint8_t>(b.begin(), b.end()));
-  dram.write(data_end, prog);
-  ifetch.write(data_end, prog);
-
-  CoreModelRun run;
-  run.prog_base = data_end;
-  run.prog_len = uint32_t(prog.size() / 32);
-  run.dram_base = kBase;
-  run.dram_limit = data_end + prog.size();
-  run.dram = &dram;
-  run.ifetch = &ifetch;
-  run.dump_base = kBase;
-  run.dump_bytes = run.dram_limit - kBase;
+  const WorkloadMemories mem(w, mc);
+  CoreModelRun run = model_run(w, mem.dram, mem.ifetch);
+  run.dump_base = w.dram_base;
+  run.dump_bytes = w.dram_limit - w.dram_base;
 
   ModelSpeed s;
   for (int r = 0; r < repeats; ++r) {

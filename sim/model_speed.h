@@ -20,9 +20,8 @@ struct ModelSpeed {
   double busy_pe = 0, busy_act = 0, busy_dma = 0;  // fractions of the cycles
 };
 
-// A GEMM through the kernel (tiled A) as `make bench` runs it
-// (bench_gemm_rtl.cpp: same seed, same DRAM layout, read and write latency
-// `latency`), timed on predict_core() alone, best of `repeats`.
+// The GEMM workload of `make bench` (bench_workload.h, read and write
+// latency `latency`), timed on predict_core() alone, best of `repeats`.
 ModelSpeed time_model_gemm(const Config& cfg, uint32_t m, uint32_t k, uint32_t n, uint32_t latency,
                            int repeats = 1);
 
