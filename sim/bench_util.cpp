@@ -58,6 +58,8 @@ UtilPoint measure_util(CoreFactory factory, const Config& cfg, const Workload& w
   if (w.kind == "gemm") {
     u.scalesim = scalesim_gemm_cycles(cfg.partitions, w.gemm.m, w.gemm.k, w.gemm.n);
     u.overlapped = overlapped_gemm_cycles(cfg.partitions, w.gemm.m, w.gemm.k, w.gemm.n);
+    u.tiling = w.gemm_tiling;
+    u.tiling.program.clear();
   }
   return u;
 }
@@ -94,13 +96,17 @@ void print_util(const std::vector<UtilPoint>& points) {
   for (const UtilPoint& u : points) any_gemm = any_gemm || u.kind == "gemm";
   if (!any_gemm) return;
   fmt::print("\nGEMM cycles against the analytic weight-stationary estimates (docs/performance.md)\n\n");
-  fmt::print("{:<7} {:>3} {:<16} {:>9} {:>10} {:>9} {:>11} {:>9}\n", "config", "P", "M x K x N",
-             "RTL", "SCALE-Sim", "RTL/SS", "overlapped", "RTL/ovl");
+  fmt::print("{:<7} {:>3} {:<14} {:>9} {:>9} {:>9} {:>7} {:>10} {:>7} {:>7} {:>5} {:>6}\n", "config", "P",
+             "M x K x N", "RTL", "PE idle", "SCALE-Sim", "RTL/SS", "overlapped", "RTL/ovl", "DMA", "Nt",
+             "B res");
   for (const UtilPoint& u : points) {
     if (u.kind != "gemm") continue;
-    fmt::print("{:<7} {:>3} {:<16} {:>9} {:>10} {:>9.3f} {:>11} {:>9.3f}\n", u.config, u.partitions,
-               u.shape, u.rtl.cycles, u.scalesim, double(u.rtl.cycles) / double(u.scalesim),
-               u.overlapped, double(u.rtl.cycles) / double(u.overlapped));
+    fmt::print("{:<7} {:>3} {:<14} {:>9} {:>9} {:>9} {:>7.3f} {:>10} {:>7.3f} {:>6.1f}% {:>5} {:>6}\n",
+               u.config, u.partitions, u.shape, u.rtl.cycles, u.rtl.cycles - u.rtl.busy_pe, u.scalesim,
+               double(u.rtl.cycles) / double(u.scalesim), u.overlapped,
+               double(u.rtl.cycles) / double(u.overlapped),
+               100.0 * double(u.rtl.busy_dma) / double(u.rtl.cycles), u.tiling.tile_n,
+               u.tiling.b_resident ? "yes" : "no");
   }
 }
 
@@ -130,7 +136,13 @@ nlohmann::json util_json(const std::vector<UtilPoint>& points) {
           {"error_percent_same_stalls", error_percent(u.predicted_bp.cycles, u.rtl_bp.cycles)},
           {"error_percent_other_seed", error_percent(u.predicted_bp_other.cycles, u.rtl_bp.cycles)}};
     }
-    if (u.kind == "gemm") e["analytic"] = {{"scalesim_cycles", u.scalesim}, {"overlapped_cycles", u.overlapped}};
+    if (u.kind == "gemm") {
+      e["analytic"] = {{"scalesim_cycles", u.scalesim}, {"overlapped_cycles", u.overlapped}};
+      e["tiling"] = {{"tile_m", u.tiling.tile_m},       {"tile_k", u.tiling.tile_k},
+                     {"tile_n", u.tiling.tile_n},       {"b_resident", u.tiling.b_resident},
+                     {"operand_loads", u.tiling.operand_loads}, {"a_chunk", u.tiling.a_chunk},
+                     {"b_group", u.tiling.b_group},     {"sbuf_used", u.tiling.sbuf_used}};
+    }
     j.push_back(e);
   }
   return j;

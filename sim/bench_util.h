@@ -39,6 +39,7 @@ struct UtilPoint {
   // statistics but another seed (stalls it cannot know).
   RunFigures rtl_bp, predicted_bp, predicted_bp_other;
   uint64_t scalesim = 0, overlapped = 0;  // GEMM only
+  GemmProgram tiling;                      // GEMM only: the kernel's tiling
 
   bool ok() const;
   std::string failure() const;  // the first run that is not ok
