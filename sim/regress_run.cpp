@@ -92,7 +92,10 @@ int run_one(const RunOptions& opt) {
   req.wave_before = opt.window_before;
   req.wave_after = opt.window_after;
   req.reproduce = reproduce_command(fs::canonical("/proc/self/exe").string(), opt);
-  if (opt.illegal) req.watchdog = 50000;  // longer than any wait of these programs, short to simulate
+  // Illegal runs: longer than any wait of these programs, short to simulate
+  // (the watchdog kind waits it out); a slow memory profile stretches every
+  // wait, up to some 8x under `extreme`.
+  if (opt.illegal) req.watchdog = opt.profile == "normal" || opt.profile == "fast" ? 50000 : 400000;
   if (!opt.cov.empty()) {
     fs::create_directories(opt.cov);
     req.rtl.coverage_path = (fs::path(opt.cov) / (req.name + ".dat")).string();
