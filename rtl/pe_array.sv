@@ -39,13 +39,11 @@ module pe_array #(
   localparam bit FaultPeStuck = 1'b0;
 `endif
 
-  // x_h / sel_h: position m of row k is the input of PE (k, m); position P
-  // is the right edge. psum_v: row k of column m is the input of PE (k, m);
-  // row P is the bottom edge.
-  logic [P*(P+1)*DW-1:0] x_h;
-  logic [P*(P+1)-1:0]    sel_h;
-  logic [(P+1)*P*AW-1:0] psum_v;
-
+  // Each PE's outputs are wires of its own generate block, read by its right
+  // and lower neighbours: not one packed P x P vector, which Verilator
+  // rebuilt with a chain of wide concatenations every cycle (quadratic in
+  // P^2 words: most of the whole core's time at P = 16), and not unpacked
+  // arrays driven by ports (Yosys 0.23 fails an internal assertion on them).
   for (genvar k = 0; k < P; k++) begin : g_row
     logic [P-1:0] w_en;  // one-hot column enable of this row
 
@@ -56,31 +54,46 @@ module pe_array #(
       end
     end
 
-    assign x_h[(k*(P+1))*DW +: DW] = x_i[k*DW +: DW];
-    assign sel_h[k*(P+1)]          = sel_i[k];
-
     for (genvar m = 0; m < P; m++) begin : g_col
+      logic [DW-1:0] x_in, x_out;
+      logic          sel_in, sel_out;
+      logic [AW-1:0] psum_in, psum_out;
+
+      if (m == 0) begin : g_left
+        assign x_in   = x_i[k*DW +: DW];
+        assign sel_in = sel_i[k];
+      end else begin : g_inner_x
+        assign x_in   = g_row[k].g_col[m-1].x_out;
+        assign sel_in = g_row[k].g_col[m-1].sel_out;
+      end
+      if (k == 0) begin : g_top
+        assign psum_in = '0;
+      end else begin : g_inner_psum
+        assign psum_in = g_row[k-1].g_col[m].psum_out;
+      end
+
       pe_mac #(
         .FaultStuck (FaultPeStuck && (k == 1) && (m == 1))
       ) u_pe (
         .clk_i,
-        .x_i      (x_h[(k*(P+1)+m)*DW +: DW]),
-        .sel_i    (sel_h[k*(P+1)+m]),
-        .psum_i   (psum_v[(k*P+m)*AW +: AW]),
+        .x_i      (x_in),
+        .sel_i    (sel_in),
+        .psum_i   (psum_in),
         .w_we_i   (w_en[m]),
         .w_bank_i (w_bank_i[k]),
         .w_data_i (w_data_i[k*DW +: DW]),
-        .x_o      (x_h[(k*(P+1)+m+1)*DW +: DW]),
-        .sel_o    (sel_h[k*(P+1)+m+1]),
-        .psum_o   (psum_v[((k+1)*P+m)*AW +: AW])
+        .x_o      (x_out),
+        .sel_o    (sel_out),
+        .psum_o   (psum_out)
       );
     end
 
     logic unused_right_edge;
-    assign unused_right_edge = ^{x_h[(k*(P+1)+P)*DW +: DW], sel_h[k*(P+1)+P]};
+    assign unused_right_edge = ^{g_col[P-1].x_out, g_col[P-1].sel_out};
   end
 
-  assign psum_v[0 +: P*AW] = '0;
-  assign col_o             = psum_v[P*P*AW +: P*AW];
+  for (genvar m = 0; m < P; m++) begin : g_bottom
+    assign col_o[m*AW +: AW] = g_row[P-1].g_col[m].psum_out;
+  end
 
 endmodule
