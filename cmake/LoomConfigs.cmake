@@ -6,12 +6,15 @@
 # one SBUF word per cycle, so a bus wider than the SBUF word is limited by the
 # SBUF port: small and medium match the two (64 and 512 bits), tiny keeps a
 # 256-bit bus on 8-byte words so that co-simulation covers DB > WB too.
+# large is for `make bench` only (simulation speed at P = 32, models in
+# loom_core_rtl_bench); trn for synthesis statistics and the model.
 #          name    P   SbufBytes SbufWordBytes PsumBanks PsumEntries CmdDepth AxiBytes
 set(LOOM_CONFIG_tiny   4    1024   8 2  16 4 32)
 set(LOOM_CONFIG_small  8    4096   8 4  64 4  8)
 set(LOOM_CONFIG_medium 16   8192  64 4 128 4 64)
+set(LOOM_CONFIG_large  32  16384  64 4 256 4 64)
 set(LOOM_CONFIG_trn    128 196608 64 8 512 4 64)
-set(LOOM_CONFIG_NAMES tiny small medium trn)
+set(LOOM_CONFIG_NAMES tiny small medium large trn)
 # Configurations the RTL is built and co-simulated at in `make test`.
 set(LOOM_RTL_CONFIGS tiny small medium)
 set(LOOM_DEFAULT_CONFIG small)
