@@ -54,6 +54,19 @@ add_library(loom_configs INTERFACE)
 target_include_directories(loom_configs INTERFACE ${LOOM_GEN_DIR})
 
 # --- RTL models ---------------------------------------------------------------
+# Verilator arguments working around Verilator 5.006 bugs at array size P.
+function(loom_verilator_workarounds P OUT)
+  set(args "")
+  # Verilator 5.006 makes a loop of the copy of a wide sampled (assertion)
+  # operand in _eval without declaring its index (verilator#4057, fixed in
+  # 5.010): obs_psum_o is 2P words, over the default --reloop-limit of 40
+  # from P = 32. No loops of copies there.
+  if(P GREATER_EQUAL 32)
+    list(APPEND args --reloop-limit 1000000)
+  endif()
+  set(${OUT} ${args} PARENT_SCOPE)
+endfunction()
+
 file(STRINGS ${CMAKE_SOURCE_DIR}/rtl/files.f _rtl_files REGEX "^[^#].*\\.sv$")
 set(LOOM_RTL_SOURCES "")
 foreach(f IN LISTS _rtl_files)
@@ -69,6 +82,7 @@ endforeach()
 function(loom_add_rtl_model MODEL)
   cmake_parse_arguments(A "COVERAGE" "CONFIG" "DEFINES" ${ARGN})
   loom_config_fields(${A_CONFIG} c)
+  loom_verilator_workarounds(${c_P} workarounds)
   set(defs "")
   foreach(d IN LISTS A_DEFINES)
     list(APPEND defs +define+${d})
@@ -100,6 +114,7 @@ function(loom_add_rtl_model MODEL)
       -GP=${c_P} -GSbufBytes=${c_SB} -GSbufWordBytes=${c_WB}
       -GPsumBanks=${c_BANKS} -GPsumEntries=${c_ENTRIES} -GCmdDepth=${c_DEPTH}
       -GAxiDataW=${c_AXIW}
+      ${workarounds}
       ${defs}
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()
@@ -116,6 +131,7 @@ endfunction()
 function(loom_add_core_model MODEL)
   cmake_parse_arguments(A "COVERAGE" "CONFIG;LIBRARY" "DEFINES" ${ARGN})
   loom_config_fields(${A_CONFIG} c)
+  loom_verilator_workarounds(${c_P} workarounds)
   set(defs "")
   foreach(d IN LISTS A_DEFINES)
     list(APPEND defs +define+${d})
@@ -154,6 +170,7 @@ function(loom_add_core_model MODEL)
       -GP=${c_P} -GSbufBytes=${c_SB} -GSbufWordBytes=${c_WB}
       -GPsumBanks=${c_BANKS} -GPsumEntries=${c_ENTRIES} -GCmdDepth=${c_DEPTH}
       -GAxiDataW=${c_AXIW}
+      ${workarounds}
       ${cov}
       ${defs}
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
