@@ -119,7 +119,8 @@ function(loom_add_rtl_model MODEL)
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()
 
-# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...] [LIBRARY <lib>] [COVERAGE])
+# loom_add_core_model(<model> CONFIG <config> [DEFINES <define>...] [LIBRARY <lib>]
+#                     [THREADS <n>] [COVERAGE])
 # Adds the Verilated whole core, loom_core (class Vcore_<model>), and a
 # factory loom::make_core_dut_<model>() returning it behind the
 # Verilator-free loom::CoreDut interface (tb/core_dut.h), to the library
@@ -128,10 +129,22 @@ endfunction()
 # COVERAGE models get Verilator line and toggle coverage and go to
 # loom_core_rtl_cov (EXCLUDE_FROM_ALL) unless LIBRARY is given: VM_COVERAGE
 # is set per library, and instrumented models compile and run slower.
+# THREADS: Verilator --threads <n> (default 1); the harness gives the model's
+# VerilatedContext that many threads. Models of different thread counts may
+# share a library: Verilator 5's runtime is always the multithreaded one and
+# each context has its own thread pool.
 function(loom_add_core_model MODEL)
-  cmake_parse_arguments(A "COVERAGE" "CONFIG;LIBRARY" "DEFINES" ${ARGN})
+  cmake_parse_arguments(A "COVERAGE" "CONFIG;LIBRARY;THREADS" "DEFINES" ${ARGN})
   loom_config_fields(${A_CONFIG} c)
   loom_verilator_workarounds(${c_P} workarounds)
+  # --threads only when asked for, so the other models' Verilator command
+  # lines (and so their generated code) stay as they were.
+  set(LOOM_THREADS 1)
+  set(threads "")
+  if(A_THREADS)
+    set(LOOM_THREADS ${A_THREADS})
+    set(threads THREADS ${A_THREADS})
+  endif()
   set(defs "")
   foreach(d IN LISTS A_DEFINES)
     list(APPEND defs +define+${d})
@@ -162,7 +175,7 @@ function(loom_add_core_model MODEL)
     PREFIX Vcore_${MODEL}
     TOP_MODULE loom_core
     SOURCES ${LOOM_RTL_SOURCES}
-    TRACE_FST
+    TRACE_FST ${threads}
     DIRECTORY ${CMAKE_BINARY_DIR}/verilated_core/${MODEL}
     VERILATOR_ARGS
       -O3 --assert -Wno-fatal -Wno-lint -Wno-style
