@@ -188,3 +188,55 @@ function(loom_add_core_model MODEL)
       ${defs}
       ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
 endfunction()
+
+# loom_add_pe_array_model(<model> P <p> [THREADS <n>] [LIBRARY <lib>] [DEFINES <define>...])
+# Adds the Verilated bare P x P array, pe_array (class Vpe_array_<model>),
+# and a factory loom::make_pe_array_<model>() returning it behind the
+# Verilator-free loom::PeArrayDut interface (tb/pe_array_dut.h), to <lib>
+# (default loom_pe_array_rtl, created here if it does not exist). The array
+# alone is the ceiling of the whole core's simulation speed (`make bench`),
+# so it gets the core models' optimisation and X flags, but no tracing
+# (nothing to debug in a benchmark) and no configuration: P is the only
+# parameter. THREADS as for loom_add_core_model.
+function(loom_add_pe_array_model MODEL)
+  cmake_parse_arguments(A "" "P;THREADS;LIBRARY" "DEFINES" ${ARGN})
+  set(lib loom_pe_array_rtl)
+  if(A_LIBRARY)
+    set(lib ${A_LIBRARY})
+  endif()
+  set(LOOM_THREADS 1)
+  set(threads "")
+  if(A_THREADS)
+    set(LOOM_THREADS ${A_THREADS})
+    set(threads THREADS ${A_THREADS})
+  endif()
+  set(defs "")
+  foreach(d IN LISTS A_DEFINES)
+    list(APPEND defs +define+${d})
+  endforeach()
+  if(NOT TARGET ${lib})
+    add_library(${lib} STATIC)
+    target_link_libraries(${lib} PUBLIC loom_tb_rtl)
+    target_compile_options(${lib} PRIVATE -g0)
+  endif()
+  set(LOOM_MODEL ${MODEL})
+  set(LOOM_P ${A_P})
+  configure_file(${CMAKE_SOURCE_DIR}/tb/pe_array_factory.cpp.in
+                 ${LOOM_GEN_DIR}/pe_array_factory_${MODEL}.cpp @ONLY)
+  target_sources(${lib} PRIVATE ${LOOM_GEN_DIR}/pe_array_factory_${MODEL}.cpp)
+  # Only the array's own sources (in rtl/files.f order): a change elsewhere
+  # in the RTL does not re-Verilate it.
+  verilate(${lib}
+    PREFIX Vpe_array_${MODEL}
+    TOP_MODULE pe_array
+    SOURCES ${CMAKE_SOURCE_DIR}/rtl/loom_pkg.sv ${CMAKE_SOURCE_DIR}/rtl/pe_mac.sv
+            ${CMAKE_SOURCE_DIR}/rtl/pe_array.sv
+    ${threads}
+    DIRECTORY ${CMAKE_BINARY_DIR}/verilated_pe_array/${MODEL}
+    VERILATOR_ARGS
+      -O3 --assert -Wno-fatal -Wno-lint -Wno-style
+      --x-assign unique --x-initial unique
+      -GP=${A_P}
+      ${defs}
+      ${CMAKE_SOURCE_DIR}/rtl/loom.vlt)
+endfunction()
