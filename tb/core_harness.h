@@ -19,7 +19,9 @@ namespace loom {
 template <class VCore>
 class CoreHarness final : public CoreDut {
  public:
-  CoreHarness(const Config& cfg, const RtlOptions& opt) : cfg_(cfg), m_(opt, "core") {
+  // `threads`: the model's Verilator --threads (VlModel).
+  CoreHarness(const Config& cfg, const RtlOptions& opt, unsigned threads = 1)
+      : cfg_(cfg), m_(opt, "core", threads) {
     if (cfg.axi_data_bytes != sizeof(m_.top().m_axi_rdata_i) ||
         cfg.axi_data_bytes > kAxiMaxDataBytes) {
       throw std::runtime_error("AXI data width of configuration " + std::string(cfg.name) +

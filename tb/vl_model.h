@@ -23,9 +23,13 @@ namespace loom {
 template <class VTop>
 class VlModel {
  public:
-  // `name`: the top's instance name in the trace.
-  VlModel(const RtlOptions& opt, const char* name)
+  // `name`: the top's instance name in the trace. `threads`: the model's
+  // Verilator --threads; the context's thread pool gets exactly that many
+  // (Verilator's default, one per hardware thread, would start idle threads
+  // for a single-threaded model and fail a threaded one on a smaller host).
+  VlModel(const RtlOptions& opt, const char* name, unsigned threads = 1)
       : opt_(opt), ctx_(std::make_unique<VerilatedContext>()) {
+    ctx_->threads(threads);
     ctx_->randReset(opt.rand_reset);
     if (opt.rand_reset != 0) ctx_->randSeed(int(opt.seed & 0x7fffffff));
     ctx_->fatalOnError(false);  // an assertion ends the run through gotFinish()
