@@ -138,6 +138,9 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
   SequencerModel seq(core_sequencer_params(cfg, run));
   AxiMem ifetch(*run.ifetch);
   DmaRun dma(cfg, *run.dram, win_base, win_limit, std::max<size_t>(run.prog_len, 1));
+  // Nobody reads the replicas' handshake history.
+  ifetch.set_record_events(false);
+  dma.record_dram_events(false);
   FunctionalCore core(cfg);
   CoreMemPorts mem(cfg, core);
   Prediction pe_pred;  // the tensor engine's transactions
