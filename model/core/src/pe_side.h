@@ -80,7 +80,8 @@ class PeSide {
  private:
   // push() without transactions: the same execution, the same MACs, the
   // last cycle of its transactions (accept, issue, retire, and the PSUM
-  // writes' cycles one by one, as the transactions would have them).
+  // writes' cycles one by one, as the transactions would have them; with
+  // M <= P none is after the retire, but nothing here relies on it).
   void execute_quiet(const PeCmd& cmd, const OpTiming& t) {
     last_ = std::max({last_, t.accept, t.issue, t.retire});
     if (cmd.op == PeOp::kLdw) {
