@@ -50,6 +50,9 @@ const char* axi_event_kind_name(AxiEvent::Kind k) {
 }
 
 AxiMem::AxiMem(const AxiMemConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {
+  rng_used_ = !(cfg.ar_ready >= 1.0 && cfg.aw_ready >= 1.0 && cfg.w_ready >= 1.0 &&
+                cfg.r_valid >= 1.0 && cfg.b_valid >= 1.0) ||
+              cfg.reorder_reads || cfg.burst_on > 0;
   const uint32_t db = cfg_.data_bytes;
   if (db < 4 || db > kAxiMaxDataBytes || (db & (db - 1)) != 0) {
     throw std::invalid_argument(
@@ -127,7 +130,11 @@ std::vector<uint8_t> AxiMem::read(uint64_t addr, size_t n) const {
 // Helpers
 
 bool AxiMem::chance(double p) {
-  // Always one draw, so the random sequence does not depend on p.
+  // Always one draw, so the random sequence does not depend on p; except
+  // when nothing ever reads the sequence (rng_used_ false: every
+  // probability >= 1, so every chance() is true, no reordering, no bursty
+  // periods), where the draw is skipped.
+  if (!rng_used_) return true;
   const double u = double(rng_() >> 11) * (1.0 / 9007199254740992.0);  // [0, 1)
   return u < p;
 }

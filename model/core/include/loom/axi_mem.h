@@ -226,6 +226,7 @@ class AxiMem {
 
   AxiMemConfig cfg_;
   std::mt19937_64 rng_;
+  bool rng_used_ = true;  // some output depends on rng_ (see chance())
   uint64_t cycle_ = 0;
   AxiSlaveOut out_;
   AxiMasterOut prev_in_;
