@@ -31,10 +31,10 @@ double thread_seconds() {
 
 }  // namespace
 
-uint64_t model_digest(const CorePrediction& p) {
+uint64_t model_digest(const CorePrediction& p, bool with_txns) {
   Fnv f;
-  f.u64(p.txns.size());
-  for (const Txn& t : p.txns) {
+  if (with_txns) f.u64(p.txns.size());
+  for (const Txn& t : with_txns ? p.txns : std::vector<Txn>{}) {
     f.u64(t.cycle);
     f.u64(uint64_t(t.channel));
     f.u64(t.tag);
@@ -63,7 +63,7 @@ uint64_t model_digest(const CorePrediction& p) {
 }
 
 ModelSpeed time_model_gemm(const Config& cfg, uint32_t m, uint32_t k, uint32_t n, uint32_t latency,
-                           int repeats) {
+                           int repeats, bool record_txns) {
   // The GEMM of `make bench` (bench_workload.h), the whole DRAM window dumped.
   const Workload w = gemm_workload(cfg, m, k, n);
   AxiMemConfig mc;
@@ -73,6 +73,7 @@ ModelSpeed time_model_gemm(const Config& cfg, uint32_t m, uint32_t k, uint32_t n
   CoreModelRun run = model_run(w, mem.dram, mem.ifetch);
   run.dump_base = w.dram_base;
   run.dump_bytes = w.dram_limit - w.dram_base;
+  run.record_txns = record_txns;
 
   ModelSpeed s;
   for (int r = 0; r < repeats; ++r) {

@@ -22,12 +22,14 @@ struct ModelSpeed {
 
 // The GEMM workload of `make bench` (bench_workload.h, read and write
 // latency `latency`), timed on predict_core() alone, best of `repeats`.
+// record_txns: CoreModelRun::record_txns (false: the performance-only mode).
 ModelSpeed time_model_gemm(const Config& cfg, uint32_t m, uint32_t k, uint32_t n, uint32_t latency,
-                           int repeats = 1);
+                           int repeats = 1, bool record_txns = true);
 
 // FNV-1a over everything predict_core() returns: every transaction in order
-// with its cycle, status, counters, SBUF / PSUM image with written marks,
-// the DRAM dump.
-uint64_t model_digest(const CorePrediction& p);
+// with its cycle (with_txns; without: nothing of them, not even their
+// number), status, counters, SBUF / PSUM image with written marks, the DRAM
+// dump.
+uint64_t model_digest(const CorePrediction& p, bool with_txns = true);
 
 }  // namespace loom::bench

@@ -1357,5 +1357,73 @@ TEST(AxiMemProtocol, FirstViolationIsThrownByDefault) {
   EXPECT_EQ(m.violations().size(), 2u);
 }
 
+// record_events = false: the same memory in every other respect (outputs
+// every cycle, contents, violations), nothing logged; the log can be turned
+// on again on a copy.
+TEST(AxiMem, WithoutTheEventLogEverythingElseIsTheSame) {
+  const uint64_t seed = test::test_seed(0xE7E7);
+  MasterKnobs k;
+  k.ar_valid = 0.6;
+  k.w_valid = 0.8;
+  k.r_ready = 0.7;
+  k.b_ready = 0.5;
+  k.w_order = WOrder::kFree;
+  struct Out {
+    std::string trace;
+    uint64_t cycles = 0;
+    std::vector<uint8_t> region;
+    size_t events = 0;
+  };
+  auto run = [&](bool record) {
+    AxiMemConfig cfg = stressed(8, seed);
+    cfg.record_events = record;
+    std::mt19937_64 rng(seed + 1);
+    AxiMem m(cfg);
+    const std::vector<uint8_t> preload = random_bytes(rng, kRegion + kAxiPageBytes);
+    m.write(kReadBase, preload);
+    const Traffic t = random_traffic(rng, 8, 20, 20, preload, 4);
+    Master master(m, k);
+    for (size_t i = 0; i < t.reads.size(); ++i) {
+      master.read(t.reads[i].first);
+      master.write(t.writes[i].first);
+    }
+    EXPECT_TRUE(master.run());
+    EXPECT_TRUE(m.violations().empty());
+    return Out{master.trace(), m.cycle(), m.read(kWriteBase, kRegion), m.events().size()};
+  };
+  const Out on = run(true), off = run(false);
+  EXPECT_EQ(on.trace, off.trace);
+  EXPECT_EQ(on.cycles, off.cycles);
+  EXPECT_EQ(on.region, off.region);
+  EXPECT_GT(on.events, 0u);
+  EXPECT_EQ(off.events, 0u);
+
+  // Violation messages name a W beat's cycle without the log; W beats that
+  // came before the switch keep their events up to date when their AW arrives.
+  for (bool record : {true, false}) {
+    AxiMemConfig cfg = lax();
+    cfg.record_events = record;
+    AxiMem m(cfg);
+    step(m, with_w(none(), 0xFF, false));
+    m.set_record_events(true);
+    step(m, with_w(none(), 0xFF, true));
+    run_for(m, 10);
+    m.check_end();
+    expect_violation(m, 12, {"2 W beats (first accepted at cycle 0) never got an AW"});
+    AxiMem n(lax());
+    n.set_record_events(record);
+    step(n, with_w(aw(0, 0x103, 0, 3), 0xFC, true));
+    expect_violation(n, 0, {"WSTRB 0xfc of beat 0 (accepted at cycle 0)", "lanes 3..7"});
+    EXPECT_EQ(n.events().size(), record ? 2u : 0u);
+  }
+  AxiMem m(lax());
+  m.set_record_events(false);
+  step(m, with_w(none(), 0xFF, true));
+  m.set_record_events(true);
+  step(m, aw(7, 0x200, 0, 3));
+  ASSERT_EQ(m.events().size(), 1u);  // the AW only; the W beat was not logged
+  EXPECT_EQ(m.events()[0].kind, AxiEvent::kAw);
+}
+
 }  // namespace
 }  // namespace loom

@@ -50,6 +50,9 @@ const char* axi_event_kind_name(AxiEvent::Kind k) {
 }
 
 AxiMem::AxiMem(const AxiMemConfig& cfg) : cfg_(cfg), rng_(cfg.seed) {
+  rng_used_ = !(cfg.ar_ready >= 1.0 && cfg.aw_ready >= 1.0 && cfg.w_ready >= 1.0 &&
+                cfg.r_valid >= 1.0 && cfg.b_valid >= 1.0) ||
+              cfg.reorder_reads || cfg.burst_on > 0;
   const uint32_t db = cfg_.data_bytes;
   if (db < 4 || db > kAxiMaxDataBytes || (db & (db - 1)) != 0) {
     throw std::invalid_argument(
@@ -127,7 +130,11 @@ std::vector<uint8_t> AxiMem::read(uint64_t addr, size_t n) const {
 // Helpers
 
 bool AxiMem::chance(double p) {
-  // Always one draw, so the random sequence does not depend on p.
+  // Always one draw, so the random sequence does not depend on p; except
+  // when nothing ever reads the sequence (rng_used_ false: every
+  // probability >= 1, so every chance() is true, no reordering, no bursty
+  // periods), where the draw is skipped.
+  if (!rng_used_) return true;
   const double u = double(rng_() >> 11) * (1.0 / 9007199254740992.0);  // [0, 1)
   return u < p;
 }
@@ -249,7 +256,7 @@ void AxiMem::check_w_beat(WriteBurst& wb, uint32_t beat) {
     violation(fmt::format(
         "W: WSTRB 0x{:x} of beat {} (accepted at cycle {}) sets lanes outside its byte lanes "
         "{}..{} (AWADDR 0x{:x} AWSIZE {}, {}-byte bus)",
-        strb, beat, events_[wb.beats[beat].event].cycle, lo, hi, wb.addr, wb.size,
+        strb, beat, wb.beats[beat].cycle, lo, hi, wb.addr, wb.size,
         cfg_.data_bytes));
     wb.bad = true;
   }
@@ -284,7 +291,7 @@ void AxiMem::accept_ar(const AxiMasterOut& in) {
   e.id = in.ar_id;
   e.addr = in.ar_addr;
   e.len = in.ar_len;
-  events_.push_back(e);
+  if (cfg_.record_events) events_.push_back(e);
   reads_.push_back(std::move(rb));
 }
 
@@ -292,6 +299,7 @@ void AxiMem::attach_aw(WriteBurst& wb) {
   const uint32_t n = uint32_t(wb.beats.size());
   const uint32_t want = wb.len + 1;
   for (uint32_t i = 0; i < n; ++i) {
+    if (!wb.beats[i].recorded) continue;
     AxiEvent& e = events_[wb.beats[i].event];
     e.id = wb.id;
     e.addr = beat_addr(wb.addr, wb.size, std::min(i, wb.len));
@@ -328,7 +336,7 @@ void AxiMem::accept_aw(const AxiMasterOut& in) {
   e.id = in.aw_id;
   e.addr = in.aw_addr;
   e.len = in.aw_len;
-  events_.push_back(e);
+  if (cfg_.record_events) events_.push_back(e);
   // W beats follow AW order: the oldest burst without an AW owns this one.
   auto it =
       std::find_if(writes_.begin(), writes_.end(), [](const WriteBurst& w) { return !w.has_aw; });
@@ -365,8 +373,12 @@ void AxiMem::accept_w(const AxiMasterOut& in) {
   wbeat.data = e.data;
   wbeat.strb = in.w_strb;
   wbeat.last = in.w_last;
-  wbeat.event = events_.size();
-  events_.push_back(e);
+  wbeat.cycle = cycle_;
+  if (cfg_.record_events) {
+    wbeat.recorded = true;
+    wbeat.event = events_.size();
+    events_.push_back(e);
+  }
   wb.beats.push_back(wbeat);
   if (wb.has_aw) {
     check_w_beat(wb, beat);
@@ -394,16 +406,17 @@ void AxiMem::accept_w(const AxiMasterOut& in) {
 
 void AxiMem::retire_r() {
   ReadBurst& rb = reads_[size_t(r_current_)];
-  AxiEvent e;
-  e.cycle = cycle_;
-  e.kind = AxiEvent::kR;
-  e.id = out_.r_id;
-  e.addr = beat_addr(rb.addr, rb.size, rb.next_beat);
-  e.len = rb.len;
-  e.data = out_.r_data;
-  e.resp = out_.r_resp;
-  e.last = out_.r_last;
-  events_.push_back(e);
+  if (cfg_.record_events) {
+    AxiEvent& e = events_.emplace_back();
+    e.cycle = cycle_;
+    e.kind = AxiEvent::kR;
+    e.id = out_.r_id;
+    e.addr = beat_addr(rb.addr, rb.size, rb.next_beat);
+    e.len = rb.len;
+    e.data = out_.r_data;
+    e.resp = out_.r_resp;
+    e.last = out_.r_last;
+  }
   if (++rb.next_beat > rb.len) {
     reads_.erase(reads_.begin() + r_current_);
     r_current_ = -1;
@@ -419,7 +432,7 @@ void AxiMem::retire_b() {
   e.addr = b.addr;
   e.len = b.len;
   e.resp = b.resp;
-  events_.push_back(e);
+  if (cfg_.record_events) events_.push_back(e);
   bresps_.pop_front();
 }
 
@@ -573,7 +586,7 @@ void AxiMem::check_end() {
     if (!wb.has_aw && !wb.beats.empty()) {
       violation(fmt::format("W: {} W beat{} (first accepted at cycle {}) never got an AW",
                             wb.beats.size(), wb.beats.size() == 1 ? "" : "s",
-                            events_[wb.beats.front().event].cycle));
+                            wb.beats.front().cycle));
     }
   }
   if (cfg_.throw_on_violation && !thrown_ && violations_.size() > violations_before) {

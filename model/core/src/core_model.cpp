@@ -83,7 +83,8 @@ class CoreMemPorts final : public DmaSbufPort, public ActMemPort {
 // this cycle has not retired yet; pe_ctrl.sv's queue + drain counter).
 class PeEngine {
  public:
-  PeEngine(const Config& cfg, FunctionalCore& core, Prediction& pred) : side_(cfg, core, pred) {}
+  PeEngine(const Config& cfg, FunctionalCore& core, Prediction& pred, bool record)
+      : side_(cfg, core, pred, record) {}
 
   struct Pins {
     bool ready = false;
@@ -118,6 +119,7 @@ class PeEngine {
   }
 
   static bool is_mm(uint64_t word) { return PeCmd::unpack(word).op == PeOp::kMm; }
+  uint64_t last_txn_cycle() const { return side_.last_txn_cycle(); }
 
  private:
   static constexpr uint64_t kNone = UINT64_MAX;
@@ -138,12 +140,20 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
   SequencerModel seq(core_sequencer_params(cfg, run));
   AxiMem ifetch(*run.ifetch);
   DmaRun dma(cfg, *run.dram, win_base, win_limit, std::max<size_t>(run.prog_len, 1));
+  // Nobody reads the replicas' handshake history.
+  ifetch.set_record_events(false);
+  dma.record_dram_events(false);
   FunctionalCore core(cfg);
   CoreMemPorts mem(cfg, core);
   Prediction pe_pred;  // the tensor engine's transactions
-  PeEngine pe(cfg, core, pe_pred);
+  PeEngine pe(cfg, core, pe_pred, run.record_txns);
   ActEngineModel act(cfg, kActQueueDepth);
-  std::vector<Txn>& txns = out.txns;
+  // Without recording, the core's transactions of a cycle go to `scratch`
+  // (the DMA run needs its accepts and completions), which keeps only the
+  // last cycle any of them had.
+  std::vector<Txn> scratch;
+  uint64_t last_core_txn = 0;
+  std::vector<Txn>& txns = run.record_txns ? out.txns : scratch;
 
   SeqCycleIn in;
   in.prog_base = run.prog_base;
@@ -266,6 +276,11 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
         if (offers[q].valid && d.desc_ready[q]) out.perf_dma_bytes += offers[q].desc.total_bytes();
     }
 
+    if (!run.record_txns) {
+      for (const Txn& t : scratch) last_core_txn = std::max(last_core_txn, t.cycle);
+      scratch.clear();
+    }
+
     // The end: the sequencer stopped, every engine and memory idle.
     if (!s.busy && (s.done || s.error) && !pp.busy && !a.busy && !act.busy() && dma.idle() &&
         ifetch.idle() && c >= out.status_cycle) {
@@ -277,8 +292,12 @@ CorePrediction predict_core(const Config& cfg, const CoreModelRun& run) {
     }
   }
 
-  stable_sort_txns(txns, pe_pred.txns);  // the tensor engine's after the core's in a tie
-  out.end_cycle = txns.empty() ? 0 : txns.back().cycle;
+  if (run.record_txns) {
+    stable_sort_txns(txns, pe_pred.txns);  // the tensor engine's after the core's in a tie
+    out.end_cycle = txns.empty() ? 0 : txns.back().cycle;
+  } else {
+    out.end_cycle = std::max(last_core_txn, pe.last_txn_cycle());
+  }
   out.final_state = core.image();
   if (run.dump_bytes) out.final_dram = dma.dram().read(run.dump_base, size_t(run.dump_bytes));
   return out;

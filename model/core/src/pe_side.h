@@ -3,6 +3,7 @@
 // core and the transactions of every command. Internal to the model library.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "loom/dma_run.h"
@@ -25,8 +26,10 @@ inline Txn make_txn(uint64_t cycle, Channel ch, uint32_t tag = 0) {
 // descriptors, `checks` makes the run's checks on the commands' SBUF reads.
 class PeSide {
  public:
-  PeSide(const Config& cfg, FunctionalCore& core, Prediction& pred)
-      : p_(cfg.partitions), core_(core), tc_(cfg), pred_(pred) {}
+  // record = false: no transactions in pred.txns, only the cycle of the
+  // last one they would have had (last_txn_cycle()).
+  PeSide(const Config& cfg, FunctionalCore& core, Prediction& pred, bool record = true)
+      : p_(cfg.partitions), record_(record), core_(core), tc_(cfg), pred_(pred) {}
 
   // Command i offered from cycle `avail`: executes it, emits its events.
   const OpTiming& push(size_t i, const PeCmd& cmd, uint64_t avail, DmaRunChecks* checks) {
@@ -37,6 +40,10 @@ class PeSide {
     pred_.issue_cycle.push_back(t.issue);
     pred_.retire_cycle.push_back(t.retire);
     if (checks) checks->add_command_reads(i, cmd, rows, avail, t.retire);
+    if (!record_) {
+      execute_quiet(cmd, t);
+      return t;
+    }
     auto& txns = pred_.txns;
     txns.push_back(make_txn(t.accept, Channel::kCmdAccept, tag));
     Txn issue = make_txn(t.issue, Channel::kIssue, tag);
@@ -66,9 +73,33 @@ class PeSide {
   }
 
   const TimingCore& timing() const { return tc_; }
+  // Without recording: the largest cycle of the transactions push() would
+  // have recorded (0 if none).
+  uint64_t last_txn_cycle() const { return last_; }
 
  private:
+  // push() without transactions: the same execution, the same MACs, the
+  // last cycle of its transactions (accept, issue, retire, and the PSUM
+  // writes' cycles one by one, as the transactions would have them; with
+  // M <= P none is after the retire, but nothing here relies on it).
+  void execute_quiet(const PeCmd& cmd, const OpTiming& t) {
+    last_ = std::max({last_, t.accept, t.issue, t.retire});
+    if (cmd.op == PeOp::kLdw) {
+      core_.ldw(cmd);
+      return;
+    }
+    const WeightBanks::Bank& w = core_.weights().current_bank();
+    pred_.macs += uint64_t(w.k) * w.m * cmd.cols;
+    uint64_t last = last_;
+    core_.mm_each(cmd, [&](uint32_t m, uint32_t f, int32_t) {
+      last = std::max(last, timing::psum_write(p_, t.issue, f, m));
+    });
+    last_ = last;
+  }
+
   uint32_t p_;
+  bool record_;
+  uint64_t last_ = 0;
   FunctionalCore& core_;
   TimingCore tc_;
   Prediction& pred_;

@@ -332,18 +332,26 @@ const SeqCycleOut& SequencerModel::step(const SeqCycleIn& in) {
   std::array<uint32_t, kMaxSemaphores> sem_d{};  // fixed size: no allocation per cycle
   std::copy(s.sem.begin(), s.sem.end(), sem_d.begin());
   uint32_t chg = 0, ovf = 0;
+  // Each semaphore's sum over the valid signals naming it (a signal naming
+  // none of the NS semaphores adds to none); only the valid signals are
+  // visited, most cycles none.
+  std::array<uint32_t, kMaxSemaphores> sum;
+  uint32_t any = 0;
+  for (int k = 0; k < 10; ++k) {
+    if (!sig_valid[k] || sig[k].sem >= NS) continue;
+    const uint32_t x = sig[k].sem;
+    if (!((any >> x) & 1)) {
+      sum[x] = s.sem[x];
+      any |= 1u << x;
+    }
+    sum[x] += sig[k].inc;
+  }
   for (uint32_t x = 0; x < NS; ++x) {
-    uint32_t sum = s.sem[x];
-    bool any = false;
-    for (int k = 0; k < 10; ++k)
-      if (sig_valid[k] && sig[k].sem == x) {
-        sum += sig[k].inc;
-        any = true;
-      }
-    if (any && sum > 0xffff) {
+    if (!((any >> x) & 1)) continue;
+    if (sum[x] > 0xffff) {
       ovf |= 1u << x;
-    } else if (any) {
-      sem_d[x] = sum;
+    } else {
+      sem_d[x] = sum[x];
       chg |= 1u << x;
     }
   }

@@ -64,6 +64,10 @@ struct AxiMemConfig {
   };
   std::vector<ErrorRange> errors;
   bool throw_on_violation = true;  // tick() throws the first protocol violation
+  // events() records every handshake; false: events() stays as it is (a
+  // replica nobody reads the history of, e.g. predict_core()'s). Nothing
+  // else depends on it: outputs, contents, checks and violations are the same.
+  bool record_events = true;
 };
 
 struct AxiMasterOut {  // what the master drives in this cycle
@@ -143,6 +147,8 @@ class AxiMem {
   size_t outstanding_reads() const { return reads_.size(); }
   size_t outstanding_writes() const { return writes_.size() + bresps_.size(); }
   const std::vector<AxiEvent>& events() const { return events_; }  // every handshake, in order
+  // cfg.record_events from now on (a copy carries the switch of its original).
+  void set_record_events(bool on) { cfg_.record_events = on; }
   // Protocol violations by the master, one line each with the cycle. The first
   // one is also thrown as std::runtime_error from tick() (or check_end()) when
   // cfg.throw_on_violation.
@@ -172,7 +178,9 @@ class AxiMem {
     std::array<uint8_t, kAxiMaxDataBytes> data{};
     uint64_t strb = 0;
     bool last = false;
-    size_t event = 0;  // index in events_
+    uint64_t cycle = 0;  // of its handshake
+    bool recorded = false;  // in events_ (cfg.record_events at its handshake)
+    size_t event = 0;       // index in events_ if recorded
   };
   struct WriteBurst {
     bool has_aw = false;
@@ -218,6 +226,7 @@ class AxiMem {
 
   AxiMemConfig cfg_;
   std::mt19937_64 rng_;
+  bool rng_used_ = true;  // some output depends on rng_ (see chance())
   uint64_t cycle_ = 0;
   AxiSlaveOut out_;
   AxiMasterOut prev_in_;

@@ -34,17 +34,22 @@ struct CoreModelRun {
   uint64_t max_cycles = 100'000'000;       // throws std::runtime_error beyond
   // The DRAM range returned in CorePrediction::final_dram.
   uint64_t dump_base = 0, dump_bytes = 0;
+  // false: the performance-only mode (a fast cycle predictor, not the
+  // co-simulation reference): CorePrediction::txns stays empty; everything
+  // else (status, error, status_cycle, end_cycle, counters, final SBUF /
+  // PSUM / DRAM) is what the default mode returns.
+  bool record_txns = true;
 };
 
 struct CorePrediction {
   explicit CorePrediction(const Config& cfg) : final_state(cfg) {}
   // Every observable event, sorted by Txn::operator<, cycles counted from
-  // the START cycle (0).
+  // the START cycle (0). Empty without CoreModelRun::record_txns.
   std::vector<Txn> txns;
   bool done = false, error = false;
   uint32_t error_code = 0, error_index = 0;
   uint64_t status_cycle = 0;  // the first cycle DONE or ERROR is set
-  uint64_t end_cycle = 0;     // the last cycle anything happens (all idle after)
+  uint64_t end_cycle = 0;     // the cycle of the last transaction (all idle after)
   // The performance counters of docs/core.md as the core counts them.
   uint64_t perf_cycles = 0, perf_busy_pe = 0, perf_busy_act = 0, perf_busy_dma = 0, perf_macs = 0,
            perf_dma_bytes = 0;

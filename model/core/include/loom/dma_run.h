@@ -46,6 +46,8 @@ class DmaRun {
   DmaRun(const Config& cfg, const AxiMem& replica, uint64_t window_base, uint64_t window_limit,
          size_t ndesc);
   const AxiMem& dram() const { return mem_; }
+  // The replica's AxiEvent log (AxiMem::set_record_events; on by default).
+  void record_dram_events(bool on) { mem_.set_record_events(on); }
 
   // Cycle cycle(): the engine's cycle against the DRAM's outputs (its SBUF
   // accesses through `sbuf`), then the DRAM's edge. Appends the cycle's DMA
