@@ -19,17 +19,18 @@ def rate(x):
 
 
 def speed(j):
-    print("| model | P | threads | cycles | RTL c/s | golden model c/s | SystemC c/s | co-sim c/s | bare array c/s | RTL PE-c/s | bare PE-c/s | co-sim / RTL | RTL / bare | model / RTL |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| model | P | threads | cycles | RTL c/s | golden model c/s | with txns c/s | SystemC c/s | co-sim c/s | bare array c/s | RTL PE-c/s | bare PE-c/s | co-sim / RTL | RTL / bare | model / RTL |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in j.get("speed", []):
         r = s["rtl"]["cycles_per_second"]
         m = s["golden_model"]["cycles_per_second"]
+        mt = s["golden_model_with_txns"]["cycles_per_second"]
         sc = s.get("systemc", {}).get("cycles_per_second")
         co = s.get("cosim", {}).get("cycles_per_second")
         b = s.get("bare_array", {}).get("cycles_per_second")
         p2 = s["partitions"] ** 2
-        print("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            s["model"], s["partitions"], s["threads"], n(s["rtl"]["cycles"]), rate(r), rate(m),
+        print("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            s["model"], s["partitions"], s["threads"], n(s["rtl"]["cycles"]), rate(r), rate(m), rate(mt),
             rate(sc) if sc else "-", rate(co) if co else "-", rate(b) if b else "-", rate(r * p2),
             rate(b * p2) if b else "-", "%.2f" % (co / r) if co else "-",
             "%.2f" % (r / b) if b else "-", "%.1fx" % (m / r)))
@@ -49,15 +50,16 @@ def util(j):
 
 
 def analytic(j):
-    print("| config | M x K x N | RTL | PE idle | SCALE-Sim | RTL / SCALE-Sim | overlapped | RTL / overlapped | DMA busy | Nt | B resident |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| config | M x K x N | RTL | PE idle | PE busy - overlapped | SCALE-Sim | RTL / SCALE-Sim | overlapped | RTL / overlapped | DMA busy | Nt | B resident |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for u in j.get("util", []):
         if u["kind"] != "gemm":
             continue
         c = u["rtl"]["cycles"]
         a = u["analytic"]
-        print("| %s (P=%d) | %s | %s | %s | %s | %.3f | %s | %.3f | %.0f %% | %d | %s |" % (
-            u["config"], u["partitions"], u["shape"], n(c), n(round(c * (1 - u["busy_pe"]))),
+        idle = round(c * (1 - u["busy_pe"]))
+        print("| %s (P=%d) | %s | %s | %s | %s | %s | %.3f | %s | %.3f | %.0f %% | %d | %s |" % (
+            u["config"], u["partitions"], u["shape"], n(c), n(idle), n(c - idle - a["overlapped_cycles"]),
             n(a["scalesim_cycles"]), c / a["scalesim_cycles"], n(a["overlapped_cycles"]),
             c / a["overlapped_cycles"], 100 * u["busy_dma"], u["tiling"]["tile_n"],
             "yes" if u["tiling"]["b_resident"] else "no"))

@@ -86,7 +86,9 @@ RunFigures run_rtl(CoreFactory factory, const Config& cfg, const Workload& w,
     sys.set_start_hook([&](CoreSystem& s) {
       const auto t0 = Clock::now();
       try {
-        const CorePrediction p = predict_core(cfg, model_run(w, s.dram(), s.ifetch()));
+        CoreModelRun run = model_run(w, s.dram(), s.ifetch());
+        run.record_txns = false;
+        const CorePrediction p = predict_core(cfg, run);
         *predict = from_prediction(w, p, since(t0));
       } catch (const std::exception& e) {
         predict->message = std::string("golden model: ") + e.what();
@@ -122,11 +124,14 @@ RunFigures run_rtl(CoreFactory factory, const Config& cfg, const Workload& w,
   return f;
 }
 
-RunFigures run_model(const Config& cfg, const Workload& w, const AxiMemConfig& dram) {
+RunFigures run_model(const Config& cfg, const Workload& w, const AxiMemConfig& dram,
+                     bool record_txns) {
   WorkloadMemories mem(w, dram);
+  CoreModelRun run = model_run(w, mem.dram, mem.ifetch);
+  run.record_txns = record_txns;
   const auto t0 = Clock::now();
   try {
-    const CorePrediction p = predict_core(cfg, model_run(w, mem.dram, mem.ifetch));
+    const CorePrediction p = predict_core(cfg, run);
     return from_prediction(w, p, since(t0));
   } catch (const std::exception& e) {
     RunFigures f;

@@ -38,14 +38,18 @@ struct RunFigures {
 // gives the probabilities).
 AxiMemConfig bench_dram(const Config& cfg, uint32_t latency, bool backpressure, uint64_t seed);
 
-// The RTL core alone. With `predict`, the golden model also runs, from the
-// memories exactly as the RTL's are when the sequencer sees START (what the
-// co-simulation does), and its figures go to *predict (timed on their own).
+// The RTL core alone. With `predict`, the golden model also runs (as a
+// cycle predictor), from the memories exactly as the RTL's are when the
+// sequencer sees START (as in co-simulation), and its figures go to
+// *predict (timed on their own).
 RunFigures run_rtl(CoreFactory factory, const Config& cfg, const Workload& w,
                    const AxiMemConfig& dram, RunFigures* predict = nullptr);
 
-// The golden model alone (predict_core), from fresh memories.
-RunFigures run_model(const Config& cfg, const Workload& w, const AxiMemConfig& dram);
+// The golden model alone (predict_core), from fresh memories: as a cycle
+// predictor (no transaction list, CoreModelRun::record_txns false), or with
+// `record_txns` as the co-simulation runs it.
+RunFigures run_model(const Config& cfg, const Workload& w, const AxiMemConfig& dram,
+                     bool record_txns = false);
 
 // The SystemC/TLM-2.0 golden model (run_systemc_core_model); once per process.
 RunFigures run_systemc(const Config& cfg, const Workload& w, const AxiMemConfig& dram);

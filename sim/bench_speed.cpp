@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "loom/bench_models.h"
+#include "pe_array_reference.h"
 
 namespace loom::bench {
 
@@ -77,8 +78,15 @@ int systemc_child(const std::string& config, uint32_t n_at_p8) {
 }
 
 SpeedPoint measure_speed(const std::string& model, const SpeedOptions& o) {
-  const BenchCoreModel* m = bench_core_model(model);
-  if (!m) throw std::invalid_argument(fmt::format("no benchmark core model '{}' in this build", model));
+  const BenchCoreModel* m = nullptr;
+  for (const BenchCoreModel& b : kBenchCoreModels)
+    if (model == b.model) m = &b;
+  const CoreFactory factory = bench_core_factory(model);
+  if (!m || !factory) {
+    std::string known;
+    for (const BenchCoreModel& b : kBenchCoreModels) known += std::string(known.empty() ? "" : ", ") + b.model;
+    throw std::invalid_argument(fmt::format("no core model '{}' in this build (models: {})", model, known));
+  }
   const Config& cfg = config_by_name(m->config);
   SpeedPoint s;
   s.model = model;
@@ -90,10 +98,11 @@ SpeedPoint measure_speed(const std::string& model, const SpeedOptions& o) {
   const AxiMemConfig dram = bench_dram(cfg, 100, false, 1);
   fmt::print(stderr, "loom-bench: speed {} (P={}, {} thread{}): {} ...\n", model, cfg.partitions,
              m->threads, m->threads > 1 ? "s" : "", s.workload);
-  s.rtl = run_rtl(m->factory, cfg, w, dram, &s.model_alone);
+  s.rtl = run_rtl(factory, cfg, w, dram, &s.model_alone);
+  s.model_recording = run_model(cfg, w, dram, true);
   // The threaded models measure the RTL alone; the rest once, single-threaded.
   if (m->threads == 1) {
-    if (o.cosim) s.cosim = run_cosim(m->factory, cfg, w, dram, o.out_dir);
+    if (o.cosim) s.cosim = run_cosim(factory, cfg, w, dram, o.out_dir);
     if (o.systemc) s.systemc = systemc_in_child(o, m->config);
   }
   s.bare = measure_bare_array(cfg.partitions, m->threads, o.bare_cycles);
@@ -116,14 +125,16 @@ std::string rate_of(const RunFigures& f) { return f.ok ? rate(f.cycles_per_secon
 void print_speed(const std::vector<SpeedPoint>& points) {
   fmt::print("\nSimulation speed, cycles/s (PE-cycles/s = cycles/s x P^2), DRAM latency 100, "
              "GEMM 256 x 256 x N\n\n");
-  fmt::print("{:<10} {:>3} {:>3} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>11} {:>11}\n", "model",
-             "P", "thr", "cycles", "RTL", "model", "SystemC", "co-sim", "bare array", "RTL PE-c/s",
+  fmt::print("(model: the golden model as a cycle predictor, no transaction list; +txns: with it, as "
+             "co-simulation runs it)\n\n");
+  fmt::print("{:<10} {:>3} {:>3} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>11} {:>11}\n", "model",
+             "P", "thr", "cycles", "RTL", "model", "+txns", "SystemC", "co-sim", "bare array", "RTL PE-c/s",
              "bare PE-c/s");
   for (const SpeedPoint& s : points) {
     const double p2 = double(s.partitions) * s.partitions;
-    fmt::print("{:<10} {:>3} {:>3} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>11} {:>11}\n",
+    fmt::print("{:<10} {:>3} {:>3} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>11} {:>11}\n",
                s.model, s.partitions, s.threads, s.rtl.cycles, rate_of(s.rtl),
-               rate_of(s.model_alone), s.systemc ? rate_of(*s.systemc) : "-",
+               rate_of(s.model_alone), rate_of(s.model_recording), s.systemc ? rate_of(*s.systemc) : "-",
                s.cosim.cycles ? rate_of(s.cosim) : "-",
                s.bare.built ? (s.bare.ok ? rate(s.bare.cycles_per_second()) : "FAIL") : "-",
                rate(s.rtl.cycles_per_second() * p2),
@@ -164,7 +175,8 @@ nlohmann::json speed_json(const std::vector<SpeedPoint>& points) {
                         {"workload", s.workload},
                         {"rtl", figures_json(s.rtl)},
                         {"rtl_pe_cycles_per_second", s.rtl.cycles_per_second() * p2},
-                        {"golden_model", figures_json(s.model_alone)}};
+                        {"golden_model", figures_json(s.model_alone)},
+                        {"golden_model_with_txns", figures_json(s.model_recording)}};
     if (s.cosim.cycles) e["cosim"] = figures_json(s.cosim);
     if (s.systemc) e["systemc"] = figures_json(*s.systemc);
     if (s.bare.built)

@@ -36,6 +36,7 @@ struct SpeedPoint {
   uint32_t partitions = 0, threads = 1;
   std::string workload;
   RunFigures rtl, model_alone, cosim;
+  RunFigures model_recording;  // the golden model with its transaction list (as co-simulation runs it)
   std::optional<RunFigures> systemc;  // none when not measured
   BareArray bare;
 };

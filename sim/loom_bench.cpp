@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
              worst_model = worst_cosim;
       std::string at_cosim, at_bare, at_model;
       for (const SpeedPoint& s : pts) {
-        ok = ok && s.rtl.ok && s.model_alone.ok && (!s.cosim.cycles || s.cosim.ok) &&
+        ok = ok && s.rtl.ok && s.model_alone.ok && s.model_recording.ok && (!s.cosim.cycles || s.cosim.ok) &&
              (!s.systemc || s.systemc->ok) && (!s.bare.built || s.bare.ok);
         if (s.threads != 1) continue;
         const double rtl = s.rtl.cycles_per_second();
@@ -194,11 +194,11 @@ int main(int argc, char** argv) {
       std::vector<UtilPoint> pts;
       for (const std::string& name : util_configs) {
         const Config& cfg = config_by_name(name);
-        const BenchCoreModel* m = bench_core_model(name);
-        if (!m) throw std::invalid_argument(fmt::format("no RTL core model for '{}' in this build", name));
+        const CoreFactory factory = bench_core_factory(name);
+        if (!factory) throw std::invalid_argument(fmt::format("no RTL core model for '{}' in this build", name));
         for (const Workload& w : util_workloads(cfg, quick)) {
           fmt::print(stderr, "loom-bench: util {} {} ...\n", name, w.label());
-          pts.push_back(measure_util(m->factory, cfg, w, latency, !no_backpressure));
+          pts.push_back(measure_util(factory, cfg, w, latency, !no_backpressure));
         }
       }
       print_util(pts);
