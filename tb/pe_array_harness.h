@@ -54,8 +54,7 @@ template <class VArray>
 class PeArrayHarness final : public PeArrayDut {
  public:
   // `threads`: the model's Verilator --threads (see VlModel).
-  PeArrayHarness(uint32_t p, unsigned threads)
-      : p_(p), ctx_(std::make_unique<VerilatedContext>()) {
+  PeArrayHarness(uint32_t p, unsigned threads) : p_(p), ctx_(std::make_unique<VerilatedContext>()) {
     ctx_->threads(threads);
     top_ = std::make_unique<VArray>(ctx_.get(), "pe_array");
     while ((1u << col_w_) < p) ++col_w_;
