@@ -43,20 +43,29 @@ void check_output(RunFigures& f, const Workload& w, const std::vector<uint8_t>& 
   f.ok = true;
 }
 
-RunFigures from_prediction(const Workload& w, const CorePrediction& p, double seconds) {
+// The counters and the status of a finished run: the RTL's as the host
+// read them back (CoreRunResult) or the model's (CorePrediction), which
+// name them alike; then the result check.
+template <class Run>
+RunFigures figures_of(const Workload& w, const Run& r, const char* who, double seconds,
+                      const std::vector<uint8_t>& out) {
   RunFigures f;
   f.seconds = seconds;
-  f.cycles = p.perf_cycles;
-  f.macs = p.perf_macs;
-  f.busy_pe = p.perf_busy_pe;
-  f.busy_dma = p.perf_busy_dma;
-  if (!p.done || p.error) {
-    f.message = fmt::format("the model stopped with error {} at instruction {}", p.error_code,
-                            p.error_index);
+  f.cycles = r.perf_cycles;
+  f.macs = r.perf_macs;
+  f.busy_pe = r.perf_busy_pe;
+  f.busy_dma = r.perf_busy_dma;
+  if (!r.done || r.error) {
+    f.message = fmt::format("the {} stopped with error {} at instruction {}", who, r.error_code,
+                            r.error_index);
     return f;
   }
-  check_output(f, w, p.final_dram);
+  check_output(f, w, out);
   return f;
+}
+
+RunFigures from_prediction(const Workload& w, const CorePrediction& p, double seconds) {
+  return figures_of(w, p, "model", seconds, p.final_dram);
 }
 
 }  // namespace
@@ -110,18 +119,8 @@ RunFigures run_rtl(CoreFactory factory, const Config& cfg, const Workload& w,
     return f;
   }
   if (predict) model_seconds = predict->seconds;
-  f.seconds = since(t0) - model_seconds;
-  f.cycles = r.perf_cycles;
-  f.macs = r.perf_macs;
-  f.busy_pe = r.perf_busy_pe;
-  f.busy_dma = r.perf_busy_dma;
-  if (!r.done || r.error) {
-    f.message = fmt::format("the core stopped with error {} at instruction {}", r.error_code,
-                            r.error_index);
-    return f;
-  }
-  check_output(f, w, sys.dram().read(w.out_addr, size_t(w.out_bytes)));
-  return f;
+  return figures_of(w, r, "core", since(t0) - model_seconds,
+                    sys.dram().read(w.out_addr, size_t(w.out_bytes)));
 }
 
 RunFigures run_model(const Config& cfg, const Workload& w, const AxiMemConfig& dram,
@@ -170,18 +169,12 @@ RunFigures run_cosim(CoreFactory factory, const Config& cfg, const Workload& w,
   req.out_dir = out_dir;
   const auto t0 = Clock::now();
   const CoreCosimResult res = core_cosim(factory, cfg, req);
-  RunFigures f;
-  f.seconds = since(t0);
-  f.cycles = res.rtl.perf_cycles;
-  f.macs = res.rtl.perf_macs;
-  f.busy_pe = res.rtl.perf_busy_pe;
-  f.busy_dma = res.rtl.perf_busy_dma;
+  RunFigures f = figures_of(w, res.rtl, "core", since(t0), res.final_dram);
   f.compared = res.compared;
-  if (!res.pass) {
+  if (!res.pass) {  // the first mismatch says more than the result check
+    f.ok = false;
     f.message = "co-simulation: " + res.failure;
-    return f;
   }
-  check_output(f, w, res.final_dram);
   return f;
 }
 
